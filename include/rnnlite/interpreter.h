@@ -1,0 +1,71 @@
+// Interpreter: runs a Model's main subgraph. Usage mirrors TFLite:
+//
+//   auto model = rnnlite::Model::FromFile("m.tflite").value();
+//   rnnlite::Interpreter interp(model);
+//   interp.ResizeInputTensor(interp.inputs()[0], {1, 100, 40});  // optional
+//   interp.AllocateTensors();
+//   float* x = interp.input_tensor(0)->data_as<float>();  ... fill ...
+//   interp.Invoke();
+//   const float* y = interp.output_tensor(0)->data_as<float>();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rnnlite/model.h"
+#include "rnnlite/status.h"
+#include "rnnlite/tensor.h"
+
+namespace rnnlite {
+
+struct InterpreterOptions {
+  // Upper bound on all memory the interpreter allocates for tensors (arena,
+  // dynamic and variable tensors together). Hostile or mistaken shapes fail
+  // with ResourceExhausted instead of exhausting the machine.
+  uint64_t max_tensor_bytes = uint64_t{8} << 30;  // 8 GiB
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(std::shared_ptr<const Model> model, InterpreterOptions options = {});
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  const std::vector<int>& inputs() const;
+  const std::vector<int>& outputs() const;
+  size_t tensors_size() const;
+
+  // nullptr for an out-of-range index.
+  Tensor* tensor(int index);
+  const Tensor* tensor(int index) const;
+  Tensor* input_tensor(size_t i);
+  Tensor* output_tensor(size_t i);
+  // Tensor index by name, or -1.
+  int FindTensor(const std::string& name) const;
+  Tensor* tensor_by_name(const std::string& name);
+
+  // Changes the shape of a graph input. Only dims that are dynamic in the
+  // tensor's shape_signature (-1) may change; takes effect at the next
+  // AllocateTensors.
+  Status ResizeInputTensor(int tensor_index, const Shape& dims);
+  // Propagates shapes through every node, plans memory (buffers reused
+  // between tensors whose lifetimes do not overlap) and allocates it.
+  Status AllocateTensors();
+  Status Invoke();
+  // Sets every variable (state) tensor back to zero.
+  Status ResetVariableTensors();
+
+  // Bytes held by the arena plan (for reporting and tests).
+  size_t arena_bytes() const;
+  const Subgraph& subgraph() const;
+
+  struct Impl;  // opaque; public only so the kernel context can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rnnlite

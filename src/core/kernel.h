@@ -1,0 +1,57 @@
+// The contract between the interpreter and an op's implementation.
+//
+// A kernel is created once per node. Prepare() runs in AllocateTensors: it
+// validates inputs/attributes and sets every output's shape (shape
+// propagation); outputs whose shape depends on runtime values are marked
+// dynamic and sized in Eval(). Eval() runs in Invoke and only computes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "rnnlite/graph.h"
+#include "rnnlite/status.h"
+
+namespace rnnlite {
+
+class KernelContext {
+ public:
+  virtual ~KernelContext() = default;
+
+  virtual const Node& node() const = 0;
+  virtual int node_index() const = 0;
+  const AttrMap& attrs() const { return node().attrs; }
+  int num_inputs() const { return static_cast<int>(node().inputs.size()); }
+  int num_outputs() const { return static_cast<int>(node().outputs.size()); }
+
+  // nullptr when input i is absent (-1) or beyond the node's input list.
+  virtual const Tensor* input(int i) const = 0;
+  virtual Tensor* output(int i) = 0;
+  // Mutable access to an input that is a variable (state) tensor.
+  virtual Tensor* variable_input(int i) = 0;
+
+  // Sets output i's shape. During Prepare the tensor becomes part of the
+  // memory plan; during Eval (dynamic outputs only) storage is allocated now.
+  virtual Status ResizeOutput(int i, const Shape& shape) = 0;
+  // Declares that output i's shape is only known in Eval.
+  virtual void MarkOutputDynamic(int i) = 0;
+  // True if the value of input i is available in Prepare (a constant).
+  bool InputIsConstant(int i) const {
+    const Tensor* t = input(i);
+    return t != nullptr && t->is_constant();
+  }
+
+  // An InvalidArgument/Unsupported status whose message names this node:
+  // "node 3 (RESHAPE): <message>".
+  Status Error(const std::string& message) const;
+  Status UnsupportedError(const std::string& message) const;
+};
+
+class OpKernel {
+ public:
+  virtual ~OpKernel() = default;
+  virtual Status Prepare(KernelContext& ctx) = 0;
+  virtual Status Eval(KernelContext& ctx) = 0;
+};
+
+}  // namespace rnnlite

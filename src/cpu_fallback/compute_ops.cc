@@ -1,0 +1,6 @@
+#include "core/op_registry.h"
+#include "cpu_fallback/families.h"
+
+namespace rnnlite {
+void RegisterComputeKernels(OpRegistry& registry) {}
+}  // namespace rnnlite

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rnnlite/delegate.h"
 #include "rnnlite/model.h"
 #include "rnnlite/status.h"
 #include "rnnlite/tensor.h"
@@ -55,8 +56,21 @@ class Interpreter {
   // between tensors whose lifetimes do not overlap) and allocates it.
   Status AllocateTensors();
   Status Invoke();
-  // Sets every variable (state) tensor back to zero.
+  // Sets every variable (state) tensor back to zero (or to its initial value
+  // from the model), on the host and on any device holding it.
   Status ResetVariableTensors();
+
+  // Offers every node still on the CPU to `delegate`; groups the supported
+  // ones into the largest partitions that create no cycle and compiles them.
+  // Call before AllocateTensors; may be called with several delegates in
+  // turn. A partition that fails to compile stays on the CPU (logged), unless
+  // the delegate's options forbid CPU fallback, which makes it an error.
+  Status ModifyGraphWithDelegate(std::shared_ptr<Delegate> delegate);
+  // Where each node runs, and why a node stayed on the CPU.
+  std::vector<NodePlacement> placement() const;
+  size_t num_partitions() const;
+  // Delegation decisions (fallbacks and their reasons), oldest first.
+  const std::vector<std::string>& delegation_log() const;
 
   // Bytes held by the arena plan (for reporting and tests).
   size_t arena_bytes() const;

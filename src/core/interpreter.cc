@@ -1,20 +1,15 @@
 #include "rnnlite/interpreter.h"
 
-#include <cstdlib>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
-#include <new>
 
-#include "core/kernel.h"
+#include "core/interpreter_impl.h"
 #include "core/memory_planner.h"
 #include "core/op_registry.h"
 
 namespace rnnlite {
 namespace {
-
-struct FreeDeleter {
-  void operator()(uint8_t* p) const { std::free(p); }
-};
-using AlignedBytes = std::unique_ptr<uint8_t[], FreeDeleter>;
 
 AlignedBytes AllocateAligned(size_t bytes) {
   size_t rounded = (bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
@@ -22,101 +17,9 @@ AlignedBytes AllocateAligned(size_t bytes) {
   return AlignedBytes(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, rounded)));
 }
 
-enum class Phase { kIdle, kPrepare, kDeferredPrepare, kEval };
-
-}  // namespace
-
-struct Interpreter::Impl {
-  std::shared_ptr<const Model> model;
-  InterpreterOptions options;
-  const Subgraph* subgraph = nullptr;
-  std::vector<Tensor> tensors;
-  // Initial values of variable tensors that carry data in the model.
-  std::vector<const uint8_t*> variable_init;
-  std::vector<std::unique_ptr<OpKernel>> kernels;
-  Status init_status;
-
-  bool allocated = false;
-  std::vector<char> dynamic;        // shape known only during Invoke
-  std::vector<char> deferred_node;  // Prepare runs in Invoke (dynamic inputs)
-  AlignedBytes arena;
-  size_t arena_capacity = 0;
-  size_t arena_used = 0;
-  std::vector<AlignedBytes> owned;  // dynamic and persistent storage per tensor
-  std::vector<size_t> owned_bytes;
-
-  Phase phase = Phase::kIdle;
-
-  uint64_t OwnedTotal() const {
-    uint64_t t = 0;
-    for (size_t b : owned_bytes) t += b;
-    return t;
-  }
-
-  Status CheckedBytes(const Tensor& t, int index, size_t* bytes) const {
-    int64_t n = NumElements(t.shape);
-    size_t elem = DTypeSize(t.dtype);
-    if (n < 0) return InvalidArgument("tensor " + std::to_string(index) + " ('" + t.name + "'): invalid shape " + ShapeToString(t.shape));
-    if (elem == 0) {
-      if (n == 0) {
-        *bytes = 0;
-        return Status::Ok();
-      }
-      return Unsupported("tensor " + std::to_string(index) + " ('" + t.name + "'): dtype " + DTypeName(t.dtype) + " has no fixed element size");
-    }
-    if (static_cast<uint64_t>(n) > options.max_tensor_bytes / elem) {
-      return ResourceExhausted("tensor " + std::to_string(index) + " ('" + t.name + "') of shape " +
-                               ShapeToString(t.shape) + " needs more than the " +
-                               std::to_string(options.max_tensor_bytes) + "-byte tensor memory limit");
-    }
-    *bytes = static_cast<size_t>(n) * elem;
-    return Status::Ok();
-  }
-
-  // Gives tensor `index` its own heap storage (dynamic or persistent).
-  Status AllocateOwned(int index, Storage storage) {
-    Tensor& t = tensors[index];
-    size_t bytes = 0;
-    RNNLITE_RETURN_IF_ERROR(CheckedBytes(t, index, &bytes));
-    if (owned[index] && owned_bytes[index] == bytes) {
-      t.data = owned[index].get();
-      t.bytes = bytes;
-      t.storage = storage;
-      return Status::Ok();
-    }
-    uint64_t total = OwnedTotal() - owned_bytes[index] + arena_used;
-    if (bytes > options.max_tensor_bytes - std::min<uint64_t>(total, options.max_tensor_bytes)) {
-      return ResourceExhausted("tensor " + std::to_string(index) + " ('" + t.name + "'): allocating " +
-                               std::to_string(bytes) + " bytes exceeds the tensor memory limit of " +
-                               std::to_string(options.max_tensor_bytes));
-    }
-    owned[index] = AllocateAligned(bytes);
-    if (!owned[index]) return ResourceExhausted("out of memory allocating tensor '" + t.name + "'");
-    owned_bytes[index] = bytes;
-    t.data = owned[index].get();
-    t.bytes = bytes;
-    t.storage = storage;
-    return Status::Ok();
-  }
-
-  void ResetVariable(int index) {
-    Tensor& t = tensors[index];
-    if (t.data == nullptr) return;
-    const uint8_t* init = variable_init[index];
-    const Tensor& original = subgraph->tensors[index];
-    if (init != nullptr && original.constant_bytes == t.bytes) {
-      std::memcpy(t.data, init, t.bytes);
-    } else {
-      std::memset(t.data, 0, t.bytes);
-    }
-  }
-
-  Status PrepareNode(int node_index);
-  Status Allocate();
-  Status Invoke();
-};
-
-namespace {
+std::string NodeLabel(const Subgraph& s, int n) {
+  return "node " + std::to_string(n) + " (" + NodeOpName(s.nodes[n]) + ")";
+}
 
 class NodeContext final : public KernelContext {
  public:
@@ -177,33 +80,196 @@ class NodeContext final : public KernelContext {
   int index_;
 };
 
+class PartitionIoImpl final : public PartitionIo {
+ public:
+  PartitionIoImpl(Interpreter::Impl& impl, const PartitionRecord& p) : impl_(impl), p_(p) {}
+  const Subgraph& graph() const override { return *impl_.subgraph; }
+  const std::vector<int>& nodes() const override { return p_.nodes; }
+  const std::vector<int>& inputs() const override { return p_.inputs; }
+  const std::vector<int>& outputs() const override { return p_.outputs; }
+  const std::vector<int>& variables() const override { return p_.variables; }
+  Tensor& tensor(int index) override { return impl_.tensors.at(index); }
+
+ private:
+  Interpreter::Impl& impl_;
+  const PartitionRecord& p_;
+};
+
 }  // namespace
 
+void Interpreter::Impl::Log(const std::string& line) {
+  log.push_back(line);
+  std::fprintf(stderr, "rnnlite: %s\n", line.c_str());
+}
+
+Status Interpreter::Impl::CheckedBytes(const Tensor& t, int index, size_t* bytes) const {
+  int64_t n = NumElements(t.shape);
+  size_t elem = DTypeSize(t.dtype);
+  const std::string label = "tensor " + std::to_string(index) + " ('" + t.name + "')";
+  if (n < 0) return InvalidArgument(label + ": invalid shape " + ShapeToString(t.shape));
+  if (elem == 0) {
+    if (n == 0) {
+      *bytes = 0;
+      return Status::Ok();
+    }
+    return Unsupported(label + ": dtype " + DTypeName(t.dtype) + " has no fixed element size");
+  }
+  if (static_cast<uint64_t>(n) > options.max_tensor_bytes / elem) {
+    return ResourceExhausted(label + " of shape " + ShapeToString(t.shape) + " needs more than the " +
+                             std::to_string(options.max_tensor_bytes) + "-byte tensor memory limit");
+  }
+  *bytes = static_cast<size_t>(n) * elem;
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::AllocateOwned(int index, Storage storage) {
+  Tensor& t = tensors[index];
+  size_t bytes = 0;
+  RNNLITE_RETURN_IF_ERROR(CheckedBytes(t, index, &bytes));
+  if (owned[index] && owned_bytes[index] == bytes) {
+    t.data = owned[index].get();
+    t.bytes = bytes;
+    t.storage = storage;
+    return Status::Ok();
+  }
+  uint64_t total = arena_used;
+  for (size_t i = 0; i < owned_bytes.size(); ++i) total += (static_cast<int>(i) == index) ? 0 : owned_bytes[i];
+  if (total > options.max_tensor_bytes || bytes > options.max_tensor_bytes - total) {
+    return ResourceExhausted("tensor " + std::to_string(index) + " ('" + t.name + "'): allocating " +
+                             std::to_string(bytes) + " bytes exceeds the tensor memory limit of " +
+                             std::to_string(options.max_tensor_bytes));
+  }
+  owned[index] = AllocateAligned(bytes);
+  if (!owned[index]) return ResourceExhausted("out of memory allocating tensor '" + t.name + "'");
+  owned_bytes[index] = bytes;
+  t.data = owned[index].get();
+  t.bytes = bytes;
+  t.storage = storage;
+  return Status::Ok();
+}
+
+void Interpreter::Impl::ResetVariable(int index) {
+  Tensor& t = tensors[index];
+  if (t.data == nullptr) return;
+  const uint8_t* init = variable_init[index];
+  if (init != nullptr && subgraph->tensors[index].constant_bytes == t.bytes) {
+    std::memcpy(t.data, init, t.bytes);
+  } else {
+    std::memset(t.data, 0, t.bytes);
+  }
+  if (variable_owner[index] >= 0) variable_state[index] = VariableState::kHostNewer;
+}
+
 Status Interpreter::Impl::PrepareNode(int node_index) {
+  if (!kernels[node_index]) {
+    return Unsupported(NodeLabel(*subgraph, node_index) + ": no CPU kernel for this op");
+  }
   NodeContext ctx(*this, node_index);
   Status s = kernels[node_index]->Prepare(ctx);
-  if (!s.ok() && s.message().rfind("node ", 0) != 0) {
-    s = s.WithContext("node " + std::to_string(node_index) + " (" + NodeOpName(subgraph->nodes[node_index]) + "): ");
-  }
+  if (!s.ok() && s.message().rfind("node ", 0) != 0) s = s.WithContext(NodeLabel(*subgraph, node_index) + ": ");
   return s;
+}
+
+Status Interpreter::Impl::SyncVariableToHost(int index) {
+  int p = variable_owner[index];
+  if (p < 0 || variable_state[index] != VariableState::kDeviceNewer) return Status::Ok();
+  Status s = partitions[p].kernel->ReadVariable(index, tensors[index]);
+  if (!s.ok()) return s.WithContext("reading variable '" + tensors[index].name + "' back from " + partitions[p].delegate->name() + ": ");
+  variable_state[index] = VariableState::kInSync;
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::DisablePartition(int p, const std::string& reason) {
+  PartitionRecord& rec = partitions[p];
+  const std::string what = rec.delegate->name() + " partition " + std::to_string(p) + " (" +
+                           std::to_string(rec.nodes.size()) + " nodes)";
+  if (!rec.delegate->options().allow_cpu_fallback) {
+    return Unavailable(what + " failed and CPU fallback is disabled: " + reason);
+  }
+  rec.disabled = true;
+  rec.disabled_reason = reason;
+  rec.kernel.reset();
+  for (int n : rec.nodes) {
+    node_partition[n] = -1;
+    node_cpu_reason[n] = rec.delegate->name() + " failed: " + reason;
+  }
+  for (int v : rec.variables) variable_owner[v] = -1;
+  Log(what + " falls back to the CPU: " + reason);
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::RunNode(int n) {
+  if (deferred_node[n]) {
+    phase = Phase::kDeferredPrepare;
+    Status s = PrepareNode(n);
+    phase = Phase::kIdle;
+    RNNLITE_RETURN_IF_ERROR(s);
+  }
+  const Node& node = subgraph->nodes[n];
+  // A CPU node reading a partition's state needs the device's newest value,
+  // and may change it (stateful kernels), so the host copy wins afterwards.
+  for (int idx : node.inputs) {
+    if (idx >= 0 && tensors[idx].is_variable) RNNLITE_RETURN_IF_ERROR(SyncVariableToHost(idx));
+  }
+  phase = Phase::kEval;
+  NodeContext ctx(*this, n);
+  Status s = kernels[n]->Eval(ctx);
+  phase = Phase::kIdle;
+  if (!s.ok()) {
+    if (s.message().rfind("node ", 0) != 0) s = s.WithContext(NodeLabel(*subgraph, n) + ": ");
+    return s;
+  }
+  for (int idx : node.inputs) {
+    if (idx >= 0 && tensors[idx].is_variable && variable_owner[idx] >= 0) {
+      variable_state[idx] = VariableState::kHostNewer;
+    }
+  }
+  for (int idx : node.outputs) {
+    if (idx >= 0 && tensors[idx].data == nullptr && tensors[idx].num_elements() > 0) {
+      return Internal(NodeLabel(*subgraph, n) + " left dynamic output tensor " + std::to_string(idx) + " unallocated");
+    }
+  }
+  return Status::Ok();
 }
 
 Status Interpreter::Impl::Allocate() {
   RNNLITE_RETURN_IF_ERROR(init_status);
+  // The device may hold newer state than the host: bring it home before the
+  // plan (and possibly the partitions) change.
+  for (size_t i = 0; i < tensors.size(); ++i) RNNLITE_RETURN_IF_ERROR(SyncVariableToHost(static_cast<int>(i)));
+  // A partition that fails to prepare is dropped and the plan recomputed;
+  // each round disables at least one partition, so this terminates.
+  for (size_t round = 0; round <= partitions.size(); ++round) {
+    bool retry = false;
+    RNNLITE_RETURN_IF_ERROR(AllocateOnce(&retry));
+    if (!retry) return Status::Ok();
+  }
+  return Internal("partition preparation did not converge");
+}
+
+Status Interpreter::Impl::AllocateOnce(bool* retry) {
   allocated = false;
   const int num_nodes = static_cast<int>(subgraph->nodes.size());
   const int num_tensors = static_cast<int>(tensors.size());
   std::fill(dynamic.begin(), dynamic.end(), 0);
   std::fill(deferred_node.begin(), deferred_node.end(), 0);
 
-  // Shape propagation, in execution order. A node fed by a dynamic tensor
-  // cannot know its output shapes yet: it is prepared again inside Invoke.
+  // Execution order of nodes (partitions expanded), used for shape
+  // propagation: every node, delegated or not, runs its CPU Prepare, so the
+  // CPU reference is the one source of output shapes.
+  std::vector<int> order;
+  for (const ExecutionStep& st : plan) {
+    if (st.node >= 0) order.push_back(st.node);
+    else for (int n : partitions[st.partition].nodes) order.push_back(n);
+  }
+
   phase = Phase::kPrepare;
-  for (int n = 0; n < num_nodes; ++n) {
+  for (int n : order) {
     const Node& node = subgraph->nodes[n];
     bool has_dynamic_input = false;
     for (int idx : node.inputs) has_dynamic_input |= (idx >= 0 && dynamic[idx]);
     if (has_dynamic_input) {
+      // Cannot know output shapes yet: prepared again inside Invoke.
       deferred_node[n] = 1;
       for (int idx : node.outputs) {
         if (idx >= 0) dynamic[idx] = 1;
@@ -218,8 +284,25 @@ Status Interpreter::Impl::Allocate() {
   }
   phase = Phase::kIdle;
 
-  // Lifetimes of every tensor the arena holds.
+  // Partitions cannot run nodes whose shapes are only known during Invoke.
+  for (size_t p = 0; p < partitions.size(); ++p) {
+    if (partitions[p].disabled) continue;
+    for (int n : partitions[p].nodes) {
+      bool dyn = deferred_node[n];
+      for (int idx : subgraph->nodes[n].outputs) dyn |= (idx >= 0 && dynamic[idx]);
+      if (dyn) {
+        RNNLITE_RETURN_IF_ERROR(DisablePartition(static_cast<int>(p), NodeLabel(*subgraph, n) +
+                                                                          " has shapes known only at run time"));
+        break;
+      }
+    }
+  }
+
+  // Which step touches which tensor; internal tensors of active partitions
+  // never get host memory.
   std::vector<int> first(num_tensors, num_nodes + 1), last(num_tensors, -2);
+  std::vector<char> internal(num_tensors, 0);
+  const int num_steps = static_cast<int>(plan.size());
   auto touch = [&](int idx, int when) {
     if (idx < 0) return;
     first[idx] = std::min(first[idx], when);
@@ -227,58 +310,100 @@ Status Interpreter::Impl::Allocate() {
   };
   for (int idx : subgraph->inputs) {
     touch(idx, -1);
-    touch(idx, num_nodes);  // callers write inputs before Invoke: never reuse
+    touch(idx, num_steps);  // callers write inputs before Invoke: never reuse
   }
-  for (int n = 0; n < num_nodes; ++n) {
-    for (int idx : subgraph->nodes[n].inputs) touch(idx, n);
-    for (int idx : subgraph->nodes[n].outputs) touch(idx, n);
+  for (int s = 0; s < num_steps; ++s) {
+    const ExecutionStep& st = plan[s];
+    if (st.node >= 0) {
+      for (int idx : subgraph->nodes[st.node].inputs) touch(idx, s);
+      for (int idx : subgraph->nodes[st.node].outputs) touch(idx, s);
+      continue;
+    }
+    const PartitionRecord& rec = partitions[st.partition];
+    if (rec.disabled) {
+      for (int n : rec.nodes) {
+        for (int idx : subgraph->nodes[n].inputs) touch(idx, s);
+        for (int idx : subgraph->nodes[n].outputs) touch(idx, s);
+      }
+      continue;
+    }
+    for (int idx : rec.inputs) touch(idx, s);
+    for (int idx : rec.outputs) touch(idx, s);
+    for (int n : rec.nodes) {
+      for (int idx : subgraph->nodes[n].outputs) {
+        if (idx >= 0 && std::find(rec.outputs.begin(), rec.outputs.end(), idx) == rec.outputs.end()) {
+          internal[idx] = 1;
+        }
+      }
+    }
   }
-  for (int idx : subgraph->outputs) touch(idx, num_nodes);
+  for (int idx : subgraph->outputs) touch(idx, num_steps);
 
   std::vector<BufferRequest> requests;
   std::vector<int> request_tensor;
   for (int i = 0; i < num_tensors; ++i) {
     Tensor& t = tensors[i];
-    if (t.storage == Storage::kConstant || t.is_variable || dynamic[i] || last[i] < -1) continue;
+    if (t.storage == Storage::kConstant || t.is_variable || dynamic[i] || internal[i] || last[i] < -1) {
+      continue;
+    }
     size_t bytes = 0;
     RNNLITE_RETURN_IF_ERROR(CheckedBytes(t, i, &bytes));
     requests.push_back({bytes, first[i], last[i]});
     request_tensor.push_back(i);
   }
-  ArenaPlan plan = PlanArena(requests);
-  // Storage no longer needed by dynamic tensors of an earlier plan.
+  ArenaPlan arena_plan = PlanArena(requests);
   for (int i = 0; i < num_tensors; ++i) {
     if (!tensors[i].is_variable && owned[i]) {
       owned[i].reset();
       owned_bytes[i] = 0;
     }
   }
-  if (plan.total_bytes > options.max_tensor_bytes) {
-    return ResourceExhausted("tensor arena of " + std::to_string(plan.total_bytes) +
+  if (arena_plan.total_bytes > options.max_tensor_bytes) {
+    return ResourceExhausted("tensor arena of " + std::to_string(arena_plan.total_bytes) +
                              " bytes exceeds the tensor memory limit of " + std::to_string(options.max_tensor_bytes));
   }
-  if (plan.total_bytes > arena_capacity) {
-    arena = AllocateAligned(plan.total_bytes);
-    if (!arena) return ResourceExhausted("out of memory allocating a " + std::to_string(plan.total_bytes) + "-byte arena");
-    arena_capacity = plan.total_bytes;
+  if (arena_plan.total_bytes > arena_capacity) {
+    arena = AllocateAligned(arena_plan.total_bytes);
+    if (!arena) {
+      arena_capacity = 0;
+      return ResourceExhausted("out of memory allocating a " + std::to_string(arena_plan.total_bytes) + "-byte arena");
+    }
+    arena_capacity = arena_plan.total_bytes;
   }
-  arena_used = plan.total_bytes;
+  arena_used = arena_plan.total_bytes;
   for (size_t r = 0; r < requests.size(); ++r) {
     Tensor& t = tensors[request_tensor[r]];
-    t.data = arena.get() + plan.offsets[r];
+    t.data = arena.get() + arena_plan.offsets[r];
     t.bytes = requests[r].bytes;
     t.storage = Storage::kArena;
   }
   for (int i = 0; i < num_tensors; ++i) {
     Tensor& t = tensors[i];
-    if (dynamic[i]) {
+    if (dynamic[i] || (internal[i] && !t.is_variable)) {
       t.data = nullptr;
       t.bytes = 0;
-      t.storage = Storage::kDynamic;
+      t.storage = dynamic[i] ? Storage::kDynamic : Storage::kNone;
     } else if (t.is_variable) {
       bool fresh = !owned[i] || owned_bytes[i] != static_cast<size_t>(NumElements(t.shape)) * DTypeSize(t.dtype);
       RNNLITE_RETURN_IF_ERROR(AllocateOwned(i, Storage::kPersistent));
       if (fresh) ResetVariable(i);
+    }
+  }
+
+  // Partitions see final shapes and host buffers now.
+  for (size_t p = 0; p < partitions.size(); ++p) {
+    PartitionRecord& rec = partitions[p];
+    if (rec.disabled) continue;
+    PartitionIoImpl io(*this, rec);
+    Status s = rec.kernel->Prepare(io);
+    if (!s.ok()) {
+      RNNLITE_RETURN_IF_ERROR(DisablePartition(static_cast<int>(p), "Prepare failed: " + s.message()));
+      *retry = true;  // its internal tensors now need host memory
+      return Status::Ok();
+    }
+    for (int v : rec.variables) {
+      variable_owner[v] = static_cast<int>(p);
+      variable_state[v] = VariableState::kHostNewer;  // upload before first use
     }
   }
   allocated = true;
@@ -287,32 +412,34 @@ Status Interpreter::Impl::Allocate() {
 
 Status Interpreter::Impl::Invoke() {
   if (!allocated) return FailedPrecondition("Invoke called before a successful AllocateTensors");
-  const int num_nodes = static_cast<int>(subgraph->nodes.size());
-  for (int n = 0; n < num_nodes; ++n) {
-    if (deferred_node[n]) {
-      phase = Phase::kDeferredPrepare;
-      Status s = PrepareNode(n);
-      if (!s.ok()) {
-        phase = Phase::kIdle;
-        return s;
-      }
+  for (const ExecutionStep& st : plan) {
+    if (st.node >= 0) {
+      RNNLITE_RETURN_IF_ERROR(RunNode(st.node));
+      continue;
     }
-    phase = Phase::kEval;
-    NodeContext ctx(*this, n);
-    Status s = kernels[n]->Eval(ctx);
-    phase = Phase::kIdle;
+    PartitionRecord& rec = partitions[st.partition];
+    if (rec.disabled) {
+      for (int n : rec.nodes) RNNLITE_RETURN_IF_ERROR(RunNode(n));
+      continue;
+    }
+    for (int v : rec.variables) {
+      if (variable_state[v] != VariableState::kHostNewer) continue;
+      Status s = rec.kernel->WriteVariable(v, tensors[v]);
+      if (!s.ok()) return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
+      variable_state[v] = VariableState::kInSync;
+    }
+    PartitionIoImpl io(*this, rec);
+    Status s = rec.kernel->Invoke(io);
     if (!s.ok()) {
-      if (s.message().rfind("node ", 0) != 0) {
-        s = s.WithContext("node " + std::to_string(n) + " (" + NodeOpName(subgraph->nodes[n]) + "): ");
-      }
-      return s;
+      // The partition's device state is unknown now: the next
+      // AllocateTensors runs these nodes on the CPU (or fails without
+      // fallback); until then Invoke keeps reporting the error.
+      allocated = false;
+      Status d = DisablePartition(st.partition, "Invoke failed: " + s.message());
+      (void)d;
+      return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
     }
-    for (int idx : subgraph->nodes[n].outputs) {
-      if (idx >= 0 && tensors[idx].data == nullptr && tensors[idx].num_elements() > 0) {
-        return Internal("node " + std::to_string(n) + " (" + NodeOpName(subgraph->nodes[n]) +
-                        ") left dynamic output tensor " + std::to_string(idx) + " unallocated");
-      }
-    }
+    for (int v : rec.variables) variable_state[v] = VariableState::kDeviceNewer;
   }
   return Status::Ok();
 }
@@ -331,11 +458,16 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
   m.subgraph = &m.model->graph().main();
   m.tensors = m.subgraph->tensors;
   const size_t n = m.tensors.size();
+  const size_t num_nodes = m.subgraph->nodes.size();
   m.variable_init.assign(n, nullptr);
   m.dynamic.assign(n, 0);
   m.owned.resize(n);
   m.owned_bytes.assign(n, 0);
-  m.deferred_node.assign(m.subgraph->nodes.size(), 0);
+  m.variable_owner.assign(n, -1);
+  m.variable_state.assign(n, VariableState::kInSync);
+  m.deferred_node.assign(num_nodes, 0);
+  m.node_partition.assign(num_nodes, -1);
+  m.node_cpu_reason.assign(num_nodes, "");
   for (size_t i = 0; i < n; ++i) {
     Tensor& t = m.tensors[i];
     if (t.is_variable) {
@@ -350,18 +482,10 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
     }
   }
   const OpRegistry& registry = OpRegistry::Cpu();
-  for (size_t i = 0; i < m.subgraph->nodes.size(); ++i) {
-    const Node& node = m.subgraph->nodes[i];
-    const KernelFactory* factory = registry.Find(node);
-    if (factory == nullptr) {
-      if (m.init_status.ok()) {
-        m.init_status = Unsupported("node " + std::to_string(i) + " (" + NodeOpName(node) +
-                                    "): no CPU kernel for this op");
-      }
-      m.kernels.push_back(nullptr);
-      continue;
-    }
-    m.kernels.push_back((*factory)());
+  for (size_t i = 0; i < num_nodes; ++i) {
+    const KernelFactory* factory = registry.Find(m.subgraph->nodes[i]);
+    m.kernels.push_back(factory ? (*factory)() : nullptr);
+    m.plan.push_back({static_cast<int>(i), -1});
   }
 }
 
@@ -373,12 +497,17 @@ size_t Interpreter::tensors_size() const { return impl_->tensors.size(); }
 
 Tensor* Interpreter::tensor(int index) {
   if (index < 0 || index >= static_cast<int>(impl_->tensors.size())) return nullptr;
-  return &impl_->tensors[index];
+  Impl& m = *impl_;
+  if (m.variable_owner[index] >= 0) {
+    // The caller may read or write the state through this pointer: make the
+    // host copy current and let it win at the next Invoke.
+    Status s = m.SyncVariableToHost(index);
+    if (!s.ok()) m.Log(s.message());
+    m.variable_state[index] = VariableState::kHostNewer;
+  }
+  return &m.tensors[index];
 }
-const Tensor* Interpreter::tensor(int index) const {
-  if (index < 0 || index >= static_cast<int>(impl_->tensors.size())) return nullptr;
-  return &impl_->tensors[index];
-}
+const Tensor* Interpreter::tensor(int index) const { return const_cast<Interpreter*>(this)->tensor(index); }
 Tensor* Interpreter::input_tensor(size_t i) { return i < inputs().size() ? tensor(inputs()[i]) : nullptr; }
 Tensor* Interpreter::output_tensor(size_t i) { return i < outputs().size() ? tensor(outputs()[i]) : nullptr; }
 int Interpreter::FindTensor(const std::string& name) const { return impl_->subgraph->FindTensor(name); }
@@ -423,5 +552,22 @@ Status Interpreter::ResetVariableTensors() {
   }
   return Status::Ok();
 }
+
+std::vector<NodePlacement> Interpreter::placement() const {
+  const Impl& m = *impl_;
+  std::vector<NodePlacement> out;
+  for (size_t n = 0; n < m.subgraph->nodes.size(); ++n) {
+    NodePlacement p;
+    p.node = static_cast<int>(n);
+    p.partition = m.node_partition[n];
+    if (p.partition >= 0) p.backend = m.partitions[p.partition].delegate->name();
+    p.reason = m.node_cpu_reason[n];
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+size_t Interpreter::num_partitions() const { return impl_->partitions.size(); }
+const std::vector<std::string>& Interpreter::delegation_log() const { return impl_->log; }
 
 }  // namespace rnnlite

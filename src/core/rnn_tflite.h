@@ -7,12 +7,13 @@
 //   UNIDIRECTIONAL_SEQUENCE_LSTM (24 inputs, or the legacy 20),
 //   BIDIRECTIONAL_SEQUENCE_LSTM (48 inputs), UNIDIRECTIONAL_SEQUENCE_RNN,
 //   BIDIRECTIONAL_SEQUENCE_RNN, the custom op UNIDIRECTIONAL_SEQUENCE_GRU
-//   (TFLite's experimental GRU) and rnnlite's own custom op
+//   (TFLite's experimental GRU), the single-step LSTM and RNN builtins (one
+//   time step between RESHAPEs) and rnnlite's own custom op
 //   RNNLITE_SEQUENCE_RNN (flexbuffer options decoded into attributes).
 // What rnnlite cannot compute exactly (quantized or hybrid weights, fused
 // activations without an exact counterpart, non-constant weights) is
-// rejected with an Unsupported status naming the subgraph, node, op and
-// field. Export is the inverse used by the writer: builtins where a node is
+// rejected with an Unsupported status (malformed nodes with InvalidModel)
+// naming the subgraph, node, op and field. Export is the inverse used by the writer: builtins where a node is
 // exactly one, the documented custom op otherwise (docs/format.md).
 #pragma once
 
@@ -28,7 +29,9 @@ namespace rnnlite {
 
 // Rewrites TFLite's recurrent builtins (and decodes RNNLITE_SEQUENCE_RNN
 // custom ops) into canonical SequenceRnn nodes. Idempotent: SequenceRnn nodes
-// that already carry attributes (no custom_options) are left as they are.
+// that already carry attributes (no custom_options) only get the canonical
+// spelling of those attributes (when they are valid; invalid ones are left
+// for the kernel's Prepare to report).
 Status ImportTfliteRecurrentOps(Graph& graph);
 
 // Produces `out`: a copy of `in` in which every SequenceRnn node is a TFLite
@@ -89,6 +92,10 @@ struct ImportSite {
 StatusOr<std::vector<float>> ReadFloatConstant(const ImportSite& site, int tensor, const Shape& shape,
                                                const std::string& field);
 
+// Appends a float32 constant owned by `graph`; returns its index.
+int AddFloatConstant(Graph& graph, Subgraph& sg, const std::string& name, Shape shape,
+                     const std::vector<float>& values);
+
 // The weights of one direction in rnnlite's layout and gate order (row-major,
 // gates stacked along the first axis). Empty vectors are absent inputs.
 struct DirectionWeights {
@@ -129,6 +136,9 @@ int AddIntermediateLike(Subgraph& sg, const Tensor& like, int32_t last_dim, cons
 // A CONCATENATION along the last axis of two rank-3 tensors.
 Node MakeConcatLastAxis(int a, int b, int out);
 
+// A RESHAPE of `in` to `shape` (adds the int32 shape constant to `sg`).
+Node MakeReshape(Graph& graph, Subgraph& sg, int in, int out, const Shape& shape, const std::string& name);
+
 // Makes a TFLite state tensor [B * X] or [B, X] shaped [B, X] (TFLite accepts
 // any shape with the right element count; SequenceRnn wants [B, X]).
 Status NormalizeStateShape(ImportSite& site, int tensor, int batch, int width, const std::string& field);
@@ -140,6 +150,9 @@ StatusOr<int> ImportBidirectionalLstm(ImportSite& site);
 StatusOr<int> ImportUnidirectionalRnn(ImportSite& site);
 StatusOr<int> ImportBidirectionalRnn(ImportSite& site);
 StatusOr<int> ImportGru(ImportSite& site);
+// The single-step LSTM (full kernel) and RNN builtins, run as one time step.
+StatusOr<int> ImportLstmStep(ImportSite& site);
+StatusOr<int> ImportRnnStep(ImportSite& site);
 
 }  // namespace rnn_tflite_detail
 }  // namespace rnnlite

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli_util.h"
+#include "delegate_choice.h"
+#include "rnnlite/interpreter.h"
 #include "rnnlite/model.h"
 
 namespace rnnlite::cli {
@@ -154,7 +156,7 @@ void PrintSubgraph(size_t index, const Subgraph& sg) {
 
 CliResult RunInspect(const std::vector<std::string>& args) {
   ParsedArgs parsed;
-  CliResult r = ParseArgs(args, {}, &parsed);
+  CliResult r = ParseArgs(args, kDelegateOptions, &parsed);
   if (!r.ok()) return r;
   if (parsed.positional.size() != 1) return CliResult::Usage("expected exactly one MODEL argument");
   const std::string& path = parsed.positional[0];
@@ -179,6 +181,15 @@ CliResult RunInspect(const std::vector<std::string>& args) {
   }
   std::printf("%s\n", op_counts.empty() ? "" : ")");
   for (size_t i = 0; i < graph.subgraphs.size(); ++i) PrintSubgraph(i, graph.subgraphs[i]);
+  if (parsed.Has("delegate")) {
+    // The partition plan: where every node of the main subgraph runs.
+    Interpreter interp(model.value());
+    std::string summary;
+    CliResult d = ApplyDelegateChoice(parsed, interp, &summary);
+    if (!d.ok()) return d;
+    std::printf("delegate: %s\n", summary.c_str());
+    PrintPlacement(interp);
+  }
   return CliResult::Ok();
 }
 

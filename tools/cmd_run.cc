@@ -1,6 +1,7 @@
 // `rnnlite run MODEL ...`: feed inputs (.npy files or seeded random values),
 // invoke, print and save outputs, report timings.
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cli_util.h"
+#include "delegate_choice.h"
 #include "npy.h"
 #include "rnnlite/interpreter.h"
 #include "rnnlite/model.h"
@@ -26,7 +28,14 @@ constexpr int64_t kMaxRuns = 1000000;
 const std::vector<OptionSpec> kRunOptions = {
     {"input", true, true},        {"random-inputs", false, false}, {"seed", true, false},
     {"input-shape", true, true},  {"output-dir", true, false},     {"runs", true, false},
+    {"check", false, false},
 };
+
+std::vector<OptionSpec> RunOptions() {
+  std::vector<OptionSpec> specs = kRunOptions;
+  specs.insert(specs.end(), kDelegateOptions.begin(), kDelegateOptions.end());
+  return specs;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -165,11 +174,55 @@ CliResult WriteOutputs(Interpreter& interp, const std::string& dir) {
   return CliResult::Ok();
 }
 
+// Runs the same inputs on a CPU-only interpreter and prints, per output, the
+// largest absolute and relative difference from the delegated run.
+CliResult CheckAgainstCpu(const std::shared_ptr<const Model>& model, Interpreter& delegated,
+                          const std::vector<InputPlan>& plans) {
+  Interpreter cpu(model);
+  for (const InputPlan& plan : plans) {
+    Status s = cpu.ResizeInputTensor(plan.tensor, delegated.tensor(plan.tensor)->shape);
+    if (!s.ok()) return CliResult::FromStatus(s, "--check");
+  }
+  Status s = cpu.AllocateTensors();
+  if (!s.ok()) return CliResult::FromStatus(s, "--check: AllocateTensors");
+  for (const InputPlan& plan : plans) {
+    if (!plan.bytes.empty()) std::memcpy(cpu.tensor(plan.tensor)->data, plan.bytes.data(), plan.bytes.size());
+  }
+  s = cpu.Invoke();
+  if (!s.ok()) return CliResult::FromStatus(s, "--check: CPU reference Invoke");
+  std::printf("check against the CPU reference:\n");
+  for (size_t i = 0; i < delegated.outputs().size(); ++i) {
+    const Tensor* a = delegated.output_tensor(i);
+    const Tensor* b = cpu.output_tensor(i);
+    if (a->shape != b->shape || a->dtype != b->dtype) {
+      std::printf("  %s  shape/dtype differ: %s vs %s\n", OneLine(a->name).c_str(), ShapeToString(a->shape).c_str(),
+                  ShapeToString(b->shape).c_str());
+      continue;
+    }
+    if (a->dtype != DType::kFloat32) {
+      bool same = a->bytes == b->bytes && (a->bytes == 0 || std::memcmp(a->data, b->data, a->bytes) == 0);
+      std::printf("  %s  %s\n", OneLine(a->name).c_str(), same ? "identical" : "DIFFERENT");
+      continue;
+    }
+    double max_abs = 0, max_rel = 0;
+    const float* x = a->data_as<float>();
+    const float* y = b->data_as<float>();
+    for (int64_t k = 0; k < a->num_elements(); ++k) {
+      double d = std::fabs(static_cast<double>(x[k]) - y[k]);
+      if (std::isnan(d)) d = std::numeric_limits<double>::infinity();
+      max_abs = std::max(max_abs, d);
+      max_rel = std::max(max_rel, d / std::max(1e-12, std::fabs(static_cast<double>(y[k]))));
+    }
+    std::printf("  %s  max_abs_diff %.3g  max_rel_diff %.3g\n", OneLine(a->name).c_str(), max_abs, max_rel);
+  }
+  return CliResult::Ok();
+}
+
 }  // namespace
 
 CliResult RunRun(const std::vector<std::string>& args) {
   ParsedArgs parsed;
-  CliResult r = ParseArgs(args, kRunOptions, &parsed);
+  CliResult r = ParseArgs(args, RunOptions(), &parsed);
   if (!r.ok()) return r;
   if (parsed.positional.size() != 1) return CliResult::Usage("expected exactly one MODEL argument");
   const std::string& path = parsed.positional[0];
@@ -209,6 +262,11 @@ CliResult RunRun(const std::vector<std::string>& args) {
   if (!loaded.ok()) return CliResult::FromStatus(loaded.status());  // names the file
   const double load_ms = MillisSince(start);
   Interpreter interp(loaded.value());
+  std::string backend;
+  start = Clock::now();
+  CliResult delegated = ApplyDelegateChoice(parsed, interp, &backend);
+  if (!delegated.ok()) return delegated;
+  const double delegate_ms = MillisSince(start);
 
   std::vector<InputPlan> plans(interp.inputs().size());
   for (size_t i = 0; i < plans.size(); ++i) {
@@ -320,6 +378,8 @@ CliResult RunRun(const std::vector<std::string>& args) {
 
   // --- report -----------------------------------------------------------------
   std::printf("model: %s\n", path.c_str());
+  std::printf("backend: %s (%zu partition%s, setup %s)\n", backend.c_str(), interp.num_partitions(),
+              interp.num_partitions() == 1 ? "" : "s", Ms(delegate_ms).c_str());
   std::printf("inputs:\n");
   for (const InputPlan& plan : plans) {
     const Tensor* t = interp.tensor(plan.tensor);
@@ -342,6 +402,10 @@ CliResult RunRun(const std::vector<std::string>& args) {
               Ms(allocate_ms).c_str(), Ms(sorted.front()).c_str(), Ms(median).c_str(), static_cast<long long>(runs),
               runs == 1 ? "" : "s");
 
+  if (parsed.Has("check")) {
+    CliResult c = CheckAgainstCpu(loaded.value(), interp, plans);
+    if (!c.ok()) return c;
+  }
   if (auto dir = parsed.Get("output-dir")) return WriteOutputs(interp, *dir);
   return CliResult::Ok();
 }

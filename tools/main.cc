@@ -13,11 +13,19 @@ namespace {
 const Command kCommands[] = {
     {"convert", kConvertSummary, kConvertHelp, RunConvert},
     {"inspect", "print a model's subgraphs, tensors and ops",
-     "usage: rnnlite inspect MODEL\n"
+     "usage: rnnlite inspect MODEL [--delegate X]\n"
      "\n"
      "Loads MODEL (.tflite) and prints, for every subgraph, its tensors (index,\n"
      "name, dtype, shape, shape_signature, kind, bytes) and its ops (index, op,\n"
-     "inputs -> outputs, attributes).\n"
+     "inputs -> outputs, attributes). With --delegate, also the partition plan:\n"
+     "where every node runs and why a node stays on the CPU.\n"
+     "\n"
+     "  --delegate X              where nodes run: cpu (default), vulkan, cuda,\n"
+     "                            auto (first that loads: cuda, vulkan, cpu), or a\n"
+     "                            path to a backend plugin (.so)\n"
+     "  --delegate-option K=V     backend setting (repeatable), e.g.\n"
+     "                            allow_cpu_device=1 lets Vulkan use lavapipe\n"
+     "  --require-full-delegation any node left on the CPU is an error\n"
      "\n"
      "exit status: 0 ok, 1 usage error, 2 the model cannot be loaded\n",
      RunInspect},
@@ -36,6 +44,14 @@ const Command kCommands[] = {
      "                            sanitized to file names)\n"
      "  --runs N                  invoke N times and report min/median time\n"
      "                            (default 1; variable tensors reset before each run)\n"
+     "  --check                   also run on the CPU reference and print the largest\n"
+     "                            absolute/relative difference of every output\n"
+     "  --delegate X              where nodes run: cpu (default), vulkan, cuda,\n"
+     "                            auto (first that loads: cuda, vulkan, cpu), or a\n"
+     "                            path to a backend plugin (.so)\n"
+     "  --delegate-option K=V     backend setting (repeatable), e.g.\n"
+     "                            allow_cpu_device=1 lets Vulkan use lavapipe\n"
+     "  --require-full-delegation any node left on the CPU is an error\n"
      "\n"
      "Inputs may be named by tensor name or by their position among graph inputs.\n"
      "exit status: 0 ok, 1 usage error, 2 model or input error\n",

@@ -95,9 +95,10 @@ StatusOr<std::shared_ptr<Delegate>> OpenPlugin(const std::string& path, const De
   char error[512] = {0};
   void* created = info->create(&options, error, sizeof(error));
   if (created == nullptr) {
+    // `info` lives in the library: read it before unloading.
+    std::string plugin_name = info->name ? info->name : path;
     dlclose(handle);
     error[sizeof(error) - 1] = '\0';
-    std::string plugin_name = info->name ? info->name : path;
     return Unavailable(plugin_name + " backend unavailable: " + (error[0] ? error : "create() failed"));
   }
   return std::shared_ptr<Delegate>(new PluginDelegate(handle, info, static_cast<Delegate*>(created)));

@@ -234,30 +234,6 @@ TEST(VulkanDelegate, LongSequence) {
   EXPECT_TRUE(Close(dev.Output(1), cpu.Output(1)));
 }
 
-// The bound: 1,000,000 steps with a workspace that does not grow
-// with T. About a minute on lavapipe (one dispatch per step), so opt-in.
-TEST(VulkanDelegate, MillionStepsOptIn) {
-  if (std::getenv("RNNLITE_VULKAN_SLOW") == nullptr) {
-    GTEST_SKIP() << "1,000,000 steps take about a minute on lavapipe; set RNNLITE_VULKAN_SLOW=1 to run";
-  }
-  RNNLITE_VULKAN_OR_SKIP(vulkan, {{"validation", "0"}, {"workspace_mb", "1"}});
-  SequenceRnnParams p = MakeParams(RnnCell::kRnn, RnnDirection::kForward, 2);
-  NodeSpec spec;
-  spec.attrs = Attrs(p);
-  Dims d;
-  d.T = 1000000;
-  d.B = 1;
-  d.I = 1;
-  spec.inputs = RandomInputs(p, d, Extras{}, 98);
-  PrepareWeights(&spec.inputs);
-  spec.outputs = {false, true, false, false};
-  Runner cpu(spec, nullptr), dev(spec, vulkan);
-  ASSERT_TRUE(cpu.Invoke().ok());
-  Status s = dev.Invoke();
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_TRUE(Close(dev.Output(1), cpu.Output(1)));
-}
-
 TEST(VulkanDelegate, SequenceLengthOutOfRangeIsAnError) {
   RNNLITE_VULKAN_OR_SKIP(vulkan);
   SequenceRnnParams p = MakeParams(RnnCell::kRnn, RnnDirection::kForward, 4);

@@ -8,6 +8,11 @@
 //   workspace_mb=N       per-node chunk workspace budget (default 64)
 //   map_device_memory=0  never map device-local memory (test knob: exercises
 //                        the staging paths of discrete GPUs on lavapipe)
+//   precision=fp32|fp16  fp16: weights stored as fp16 (fp32 math) where the
+//                        device has storageBuffer16BitAccess; otherwise fp32
+//                        with a note in device(). Default: from
+//                        DelegateOptions::precision (fp32).
+//   hide_fp16=1          test knob: act as if the device lacked 16-bit storage
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -171,6 +176,14 @@ StatusOr<Delegate*> CreateDelegate(const DelegateOptions& options) {
   const std::string map = options.Get("map_device_memory", "1");
   if (map != "0" && map != "1") return InvalidArgument("vulkan option map_device_memory=" + map + " (expected 0 or 1)");
   ctx_options.map_device_memory = map == "1";
+  const std::string precision = options.Get("precision", options.precision == Precision::kFp16 ? "fp16" : "fp32");
+  if (precision != "fp32" && precision != "fp16") {
+    return InvalidArgument("vulkan option precision=" + precision + " (expected fp32 or fp16)");
+  }
+  ctx_options.want_fp16 = precision == "fp16";
+  const std::string hide = options.Get("hide_fp16", "0");
+  if (hide != "0" && hide != "1") return InvalidArgument("vulkan option hide_fp16=" + hide + " (expected 0 or 1)");
+  ctx_options.hide_fp16 = hide == "1";
   BackendOptions backend;
   RNNLITE_RETURN_IF_ERROR(ParsePositive(options, "chunk_steps", &backend.chunk_steps));
   int64_t mb = 0;

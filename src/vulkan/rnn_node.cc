@@ -1,6 +1,7 @@
 #include "vulkan/rnn_node.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace rnnlite::vk {
@@ -21,6 +22,47 @@ StatusOr<Buffer> Upload(Context& ctx, const std::vector<T>& values) {
                                                     MemoryKind::kDevice));
   RNNLITE_RETURN_IF_ERROR(b.Write(ctx, 0, values.data(), values.size() * sizeof(T)));
   return b;
+}
+
+// IEEE binary16 of `f`, rounded to nearest even (callers keep |f| < 65504).
+uint16_t FloatToHalf(float f) {
+  uint32_t bits = 0;
+  std::memcpy(&bits, &f, 4);
+  const uint32_t sign = (bits >> 16) & 0x8000u;
+  const int32_t exp = static_cast<int32_t>((bits >> 23) & 0xffu);
+  uint32_t mant = bits & 0x7fffffu;
+  if (exp == 255) return static_cast<uint16_t>(sign | 0x7c00u | (mant != 0 ? 0x200u : 0u));
+  const int32_t e = exp - 127 + 15;
+  if (e >= 31) return static_cast<uint16_t>(sign | 0x7c00u);
+  uint32_t h = 0, rem = 0, halfway = 0;
+  if (e <= 0) {  // half subnormal (or zero)
+    if (e < -10) return static_cast<uint16_t>(sign);
+    mant |= 0x800000u;
+    const uint32_t shift = static_cast<uint32_t>(14 - e);
+    h = mant >> shift;
+    rem = mant & ((1u << shift) - 1u);
+    halfway = 1u << (shift - 1u);
+  } else {
+    h = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
+    rem = mant & 0x1fffu;
+    halfway = 0x1000u;
+  }
+  if (rem > halfway || (rem == halfway && (h & 1u) != 0)) ++h;  // a carry rolls into the exponent
+  return static_cast<uint16_t>(sign | h);
+}
+
+// Every value finite and inside the fp16 range (else the node keeps fp32).
+bool FitsHalf(const std::vector<float>& values) {
+  for (float v : values) {
+    if (!(std::fabs(v) < 65504.0f)) return false;
+  }
+  return true;
+}
+
+std::vector<uint16_t> ToHalf(const std::vector<float>& values) {
+  std::vector<uint16_t> out(values.size());
+  for (size_t i = 0; i < values.size(); ++i) out[i] = FloatToHalf(values[i]);
+  return out;
 }
 
 // The push block of common.glsl.
@@ -44,18 +86,29 @@ Status RnnNode::Compile(const Subgraph& graph, int node) {
   }
   RNNLITE_ASSIGN_OR_RETURN(PackedWeights packed, PackWeights(plan_, lookup));
   Context& ctx = *ctx_;
-  RNNLITE_ASSIGN_OR_RETURN(w_, Upload(ctx, packed.w));
+  const DeviceCaps& caps = ctx.caps();
+  // fp16 mode stores the three weight matrices as fp16 (biases, peepholes,
+  // layer norm and everything computed stay fp32); weights outside the fp16
+  // range keep this node in fp32 rather than turning into inf.
+  fp16_weights_ = caps.fp16_storage && FitsHalf(packed.w) && FitsHalf(packed.r) && FitsHalf(packed.proj);
+  if (fp16_weights_) {
+    RNNLITE_ASSIGN_OR_RETURN(w_, Upload(ctx, ToHalf(packed.w)));
+    RNNLITE_ASSIGN_OR_RETURN(r_, Upload(ctx, ToHalf(packed.r)));
+    RNNLITE_ASSIGN_OR_RETURN(proj_, Upload(ctx, ToHalf(packed.proj)));
+  } else {
+    RNNLITE_ASSIGN_OR_RETURN(w_, Upload(ctx, packed.w));
+    RNNLITE_ASSIGN_OR_RETURN(r_, Upload(ctx, packed.r));
+    RNNLITE_ASSIGN_OR_RETURN(proj_, Upload(ctx, packed.proj));
+  }
   RNNLITE_ASSIGN_OR_RETURN(bias_, Upload(ctx, packed.bias));
-  RNNLITE_ASSIGN_OR_RETURN(r_, Upload(ctx, packed.r));
-  RNNLITE_ASSIGN_OR_RETURN(proj_, Upload(ctx, packed.proj));
   RNNLITE_ASSIGN_OR_RETURN(params_, Upload(ctx, packed.params));
 
-  const DeviceCaps& caps = ctx.caps();
-  RNNLITE_ASSIGN_OR_RETURN(gemm_, ctx.kernels().Get(ShaderId::kGemm, {caps.gemm_tile}));
+  RNNLITE_ASSIGN_OR_RETURN(gemm_, ctx.kernels().Get(ShaderId::kGemm, {caps.gemm_tile}, fp16_weights_));
   recipe_ = StepRecipe(plan_);
   step_kernels_.clear();
   for (const StepDispatch& s : recipe_) {
-    RNNLITE_ASSIGN_OR_RETURN(const Kernel* k, ctx.kernels().Get(s.shader, {caps.step_workgroup, s.mode}));
+    RNNLITE_ASSIGN_OR_RETURN(const Kernel* k,
+                             ctx.kernels().Get(s.shader, {caps.step_workgroup, s.mode}, fp16_weights_));
     step_kernels_.push_back(k);
   }
   return Status::Ok();

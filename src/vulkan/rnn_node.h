@@ -36,6 +36,8 @@ class RnnNode {
   Status Run(CommandStream& cs, const HostData& host);
 
   const RnnNodePlan& plan() const { return plan_; }
+  // Weights stored as fp16 (fp16 mode on a device with 16-bit storage).
+  bool fp16_weights() const { return fp16_weights_; }
   // Variable tensors whose state lives here: tensor index -> input slot.
   const std::map<int, int>& state_variables() const { return state_variables_; }
   Status ReadVariable(int tensor, Tensor& host);
@@ -60,6 +62,7 @@ class RnnNode {
 
   // Compile: weights and pipelines.
   Buffer w_, bias_, r_, proj_, params_;
+  bool fp16_weights_ = false;
   const Kernel* gemm_ = nullptr;
   std::vector<StepDispatch> recipe_;
   std::vector<const Kernel*> step_kernels_;

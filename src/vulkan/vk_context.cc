@@ -62,6 +62,7 @@ Status Context::Init(const ContextOptions& options) {
   RNNLITE_RETURN_IF_ERROR(LoadGlobalFunctions(&api_));
   RNNLITE_RETURN_IF_ERROR(CreateInstance(options));
   RNNLITE_RETURN_IF_ERROR(PickDevice(options));
+  QueryFp16(options);
   RNNLITE_RETURN_IF_ERROR(CreateDevice());
   kernels_ = std::make_unique<Kernels>(this);
   return TakeValidationErrors();
@@ -84,7 +85,20 @@ Status Context::CreateInstance(const ContextOptions& options) {
   app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
   app.pApplicationName = "rnnlite";
   app.pEngineName = "rnnlite-vulkan";
-  app.apiVersion = VK_API_VERSION_1_0;  // nothing newer is needed
+  app.apiVersion = VK_API_VERSION_1_0;  // fp32 needs nothing newer
+  // fp16 storage is core in 1.1 (features queried with
+  // vkGetPhysicalDeviceFeatures2); ask for 1.1 only when fp16 is wanted and
+  // the loader has it, so the fp32 path is exactly what it always was.
+  if (options.want_fp16) {
+    auto enumerate_version = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+        api_.vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
+    uint32_t loader_version = VK_API_VERSION_1_0;
+    if (enumerate_version != nullptr && enumerate_version(&loader_version) == VK_SUCCESS &&
+        loader_version >= VK_API_VERSION_1_1) {
+      app.apiVersion = VK_API_VERSION_1_1;
+    }
+  }
+  instance_version_ = app.apiVersion;
 
   std::vector<const char*> layers, extensions;
   VkDebugUtilsMessengerCreateInfoEXT messenger_info{};
@@ -190,6 +204,36 @@ void Context::FillCaps(const VkPhysicalDeviceProperties& props) {
   caps_.gemm_tile = big_tile ? 16u : 8u;
 }
 
+void Context::QueryFp16(const ContextOptions& options) {
+  if (!options.want_fp16) return;
+  const std::string fallback = "; running fp32";
+  if (options.hide_fp16) {
+    caps_.precision_note = "fp16 requested, 16-bit storage hidden by hide_fp16=1" + fallback;
+    return;
+  }
+  if (instance_version_ < VK_API_VERSION_1_1 || caps_.api_version < VK_API_VERSION_1_1) {
+    caps_.precision_note = "fp16 requested, needs Vulkan 1.1 (16-bit storage)" + fallback;
+    return;
+  }
+  auto features2 = reinterpret_cast<PFN_vkGetPhysicalDeviceFeatures2>(
+      api_.vkGetInstanceProcAddr(instance_, "vkGetPhysicalDeviceFeatures2"));
+  if (features2 == nullptr) {
+    caps_.precision_note = "fp16 requested, vkGetPhysicalDeviceFeatures2 missing" + fallback;
+    return;
+  }
+  VkPhysicalDevice16BitStorageFeatures storage16{};
+  storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+  VkPhysicalDeviceFeatures2 features{};
+  features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+  features.pNext = &storage16;
+  features2(physical_, &features);
+  if (storage16.storageBuffer16BitAccess != VK_TRUE) {
+    caps_.precision_note = "fp16 requested, device lacks storageBuffer16BitAccess" + fallback;
+    return;
+  }
+  caps_.fp16_storage = true;
+}
+
 Status Context::CreateDevice() {
   const float priority = 1.0f;
   VkDeviceQueueCreateInfo queue{};
@@ -203,6 +247,12 @@ Status Context::CreateDevice() {
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue;
   info.pEnabledFeatures = &features;
+  VkPhysicalDevice16BitStorageFeatures storage16{};
+  storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+  if (caps_.fp16_storage) {
+    storage16.storageBuffer16BitAccess = VK_TRUE;
+    info.pNext = &storage16;
+  }
   RNNLITE_VK_CHECK(api_.vkCreateDevice(physical_, &info, nullptr, &device_));
   RNNLITE_RETURN_IF_ERROR(LoadDeviceFunctions(device_, &api_));
   api_.vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
@@ -240,7 +290,8 @@ std::string Context::Describe() const {
   const uint32_t v = caps_.api_version;
   return caps_.name + " [" + TypeName(caps_.type) + ", Vulkan " + std::to_string(VK_API_VERSION_MAJOR(v)) + "." +
          std::to_string(VK_API_VERSION_MINOR(v)) + "." + std::to_string(VK_API_VERSION_PATCH(v)) +
-         (caps_.validation ? ", validation on" : "") + "]";
+         (caps_.validation ? ", validation on" : "") + (caps_.fp16_storage ? ", fp16 weights" : "") + "]" +
+         (caps_.precision_note.empty() ? "" : " (" + caps_.precision_note + ")");
 }
 
 StatusOr<uint32_t> Context::FindMemoryType(uint32_t type_bits, bool device_local, bool host_visible,

@@ -31,6 +31,11 @@ struct ContextOptions {
   // host-visible (lavapipe, UMA), so every upload and read-back goes through
   // staging copies as on a discrete GPU. A test knob.
   bool map_device_memory = true;
+  // Precision::kFp16 asked for: enable 16-bit storage when the device has it
+  // (DeviceCaps::fp16_storage), else stay fp32 and say so in precision_note.
+  bool want_fp16 = false;
+  // Test knob: behave as if the device lacked 16-bit storage.
+  bool hide_fp16 = false;
 };
 
 // What the backend needs to know about the device to plan work.
@@ -51,6 +56,10 @@ struct DeviceCaps {
   uint32_t step_workgroup = 64;  // 1-D step shaders
   uint32_t gemm_tile = 16;       // gemm tile edge (tile^2 invocations)
   bool validation = false;
+  // storageBuffer16BitAccess enabled: weights may be stored as fp16.
+  bool fp16_storage = false;
+  // Why fp16 was asked for but not enabled (empty otherwise).
+  std::string precision_note;
 };
 
 class Kernels;
@@ -93,6 +102,7 @@ class Context {
   Status Init(const ContextOptions& options);
   Status CreateInstance(const ContextOptions& options);
   Status PickDevice(const ContextOptions& options);
+  void QueryFp16(const ContextOptions& options);
   Status CreateDevice();
   void FillCaps(const VkPhysicalDeviceProperties& props);
   static VKAPI_ATTR VkBool32 VKAPI_CALL OnDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
@@ -102,6 +112,7 @@ class Context {
 
   Api api_;
   VkInstance instance_ = VK_NULL_HANDLE;
+  uint32_t instance_version_ = VK_API_VERSION_1_0;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   VkPhysicalDevice physical_ = VK_NULL_HANDLE;
   VkPhysicalDeviceMemoryProperties memory_{};

@@ -15,26 +15,26 @@ void Kernels::Destroy(Kernel& k) {
   k = Kernel{};
 }
 
-StatusOr<const Kernel*> Kernels::Get(ShaderId id, const std::vector<uint32_t>& spec) {
+StatusOr<const Kernel*> Kernels::Get(ShaderId id, const std::vector<uint32_t>& spec, bool fp16_weights) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto key = std::make_pair(static_cast<int>(id), spec);
+  auto key = std::make_pair(static_cast<int>(id) * 2 + (fp16_weights ? 1 : 0), spec);
   auto it = cache_.find(key);
   if (it != cache_.end()) return static_cast<const Kernel*>(it->second.get());
   auto k = std::make_unique<Kernel>();
-  Status s = Build(id, spec, k.get());
+  Status s = Build(id, spec, fp16_weights, k.get());
   if (!s.ok()) {
     Destroy(*k);
-    return s.WithContext(std::string("building the ") + GetShader(id).name + " pipeline: ");
+    return s.WithContext(std::string("building the ") + GetShader(id, fp16_weights).name + " pipeline: ");
   }
   const Kernel* out = k.get();
   cache_.emplace(std::move(key), std::move(k));
   return out;
 }
 
-Status Kernels::Build(ShaderId id, const std::vector<uint32_t>& spec, Kernel* k) {
+Status Kernels::Build(ShaderId id, const std::vector<uint32_t>& spec, bool fp16_weights, Kernel* k) {
   const Api& api = ctx_->api();
   VkDevice dev = ctx_->device();
-  const ShaderInfo& info = GetShader(id);
+  const ShaderInfo& info = GetShader(id, fp16_weights);
   k->bindings = info.bindings;
   k->push_bytes = info.push_bytes;
 

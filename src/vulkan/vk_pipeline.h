@@ -15,7 +15,9 @@ namespace rnnlite::vk {
 
 enum class ShaderId { kGemm, kLstmStep, kLstmLayerNorm, kLstmProject, kGruStep, kRnnStep };
 
-// SPIR-V words of a shader (shaders.cc) and its interface.
+// SPIR-V words of a shader (shaders.cc) and its interface. `fp16_weights`
+// picks the variant whose weight buffer (gemm W, step shaders' matrix) holds
+// fp16 values; it needs storageBuffer16BitAccess (DeviceCaps::fp16_storage).
 struct ShaderInfo {
   const char* name;
   const uint32_t* words;
@@ -23,7 +25,7 @@ struct ShaderInfo {
   uint32_t bindings;    // storage buffers 0..bindings-1 in set 0
   uint32_t push_bytes;  // push-constant block size
 };
-const ShaderInfo& GetShader(ShaderId id);
+const ShaderInfo& GetShader(ShaderId id, bool fp16_weights = false);
 
 struct Kernel {
   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
@@ -38,11 +40,12 @@ class Kernels {
   explicit Kernels(Context* ctx) : ctx_(ctx) {}
   ~Kernels();
   // The pipeline for `id` with specialization constants 0..n-1 = `spec`
-  // (constant 0 is the workgroup size). Built on first use; thread-safe.
-  StatusOr<const Kernel*> Get(ShaderId id, const std::vector<uint32_t>& spec);
+  // (constant 0 is the workgroup size), fp32 or fp16-weight variant. Built
+  // on first use; thread-safe.
+  StatusOr<const Kernel*> Get(ShaderId id, const std::vector<uint32_t>& spec, bool fp16_weights = false);
 
  private:
-  Status Build(ShaderId id, const std::vector<uint32_t>& spec, Kernel* k);
+  Status Build(ShaderId id, const std::vector<uint32_t>& spec, bool fp16_weights, Kernel* k);
   void Destroy(Kernel& k);
 
   Context* ctx_;

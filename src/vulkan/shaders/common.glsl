@@ -3,11 +3,21 @@
 // parameter block and the activation functions. The layout of the parameter
 // block is mirrored by src/vulkan/rnn_layout.h (kParam*); keep both in step.
 
+// RNNLITE_FP16_WEIGHTS (the fp16 variants, see CMakeLists.txt): the matrix
+// is stored as float16_t (VK_KHR_16bit_storage) and widened on load; every
+// sum, the state and the gate math stay fp32.
+#ifdef RNNLITE_FP16_WEIGHTS
+#extension GL_EXT_shader_16bit_storage : require
+#define RNNLITE_WEIGHT float16_t
+#else
+#define RNNLITE_WEIGHT float
+#endif
+
 layout(local_size_x_id = 0) in;
 
 // Every step shader sees the same seven buffers (unused ones stay bound).
 layout(std430, binding = 0) readonly buffer Xp { float xp[]; };       // [D][Tc][B][G*H] input projection
-layout(std430, binding = 1) readonly buffer Mat { float mat[]; };     // R^T [D][X][G*H] or proj_w^T [D][H][P]
+layout(std430, binding = 1) readonly buffer Mat { RNNLITE_WEIGHT mat[]; };     // R^T [D][X][G*H] or proj_w^T [D][H][P]
 layout(std430, binding = 2) buffer State { float state[]; };          // h [2][D][B][X], then c [D][B][H]
 layout(std430, binding = 3) readonly buffer Lens { int lens[]; };     // [B] valid steps per batch row
 layout(std430, binding = 4) writeonly buffer Ys { float ys[]; };      // [D][Tc][B][X] step outputs
@@ -97,7 +107,7 @@ vec4 matvec(uint nq, bool owns_row, uint N, uint row0, uint qstride, uint K, boo
       for (uint q = 0u; q < nq; ++q) {
         uint at = dbase + k0 * N + row0 + q * qstride;
         float s = 0.0;
-        for (uint kk = 0u; kk < n; ++kk, at += N) s += mat[at] * tile[kk];
+        for (uint kk = 0u; kk < n; ++kk, at += N) s += float(mat[at]) * tile[kk];
         acc[q] += s;
       }
     }

@@ -5,10 +5,19 @@
 // and A[z] / C[z] start at z * a_zstride / z * c_zstride (a chunk buffer's
 // stride, which exceeds M * K in a short last chunk). Square tiles of A and
 // W are staged in shared memory.
+// RNNLITE_FP16_WEIGHTS: W is float16_t (VK_KHR_16bit_storage), widened to
+// fp32 on load; A, the tiles and the sums stay fp32.
+#ifdef RNNLITE_FP16_WEIGHTS
+#extension GL_EXT_shader_16bit_storage : require
+#define RNNLITE_WEIGHT float16_t
+#else
+#define RNNLITE_WEIGHT float
+#endif
+
 layout(local_size_x_id = 0, local_size_y_id = 0) in;
 
 layout(std430, binding = 0) readonly buffer A { float a[]; };
-layout(std430, binding = 1) readonly buffer W { float w[]; };
+layout(std430, binding = 1) readonly buffer W { RNNLITE_WEIGHT w[]; };
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) writeonly buffer C { float c[]; };
 
@@ -37,7 +46,7 @@ void main() {
   for (uint k0 = 0u; k0 < pc.k; k0 += ts) {
     const uint kk = k0 + lx;
     a_tile[ly][lx] = (row < pc.m && kk < pc.k) ? a[abase + row * pc.k + kk] : 0.0;
-    w_tile[ly][lx] = (wrow < pc.n && kk < pc.k) ? w[wbase + wrow * pc.k + kk] : 0.0;
+    w_tile[ly][lx] = (wrow < pc.n && kk < pc.k) ? float(w[wbase + wrow * pc.k + kk]) : 0.0;
     barrier();
     for (uint t = 0u; t < ts; ++t) acc += a_tile[ly][t] * w_tile[lx][t];
     barrier();

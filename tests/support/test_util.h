@@ -86,6 +86,22 @@ OpRun RunOp(Op op, const std::vector<TestTensor>& inputs, const std::vector<DTyp
 OpRun RunCustomOp(const std::string& code, const std::vector<TestTensor>& inputs,
                   const std::vector<DType>& output_dtypes, AttrMap attrs = {});
 
+// Expects output i of the run to have exactly this dtype, shape and values.
+template <typename T>
+void ExpectOutput(const OpRun& run, size_t i, DType dtype, const Shape& shape, const std::vector<T>& values) {
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  ASSERT_LT(i, run.outputs.size());
+  EXPECT_EQ(run.outputs[i].dtype, dtype);
+  EXPECT_EQ(run.outputs[i].shape, shape);
+  EXPECT_EQ(run.outputs[i].values<T>(), values);
+}
+
+// Expects the run to have failed with a message containing `fragment`.
+inline void ExpectError(const OpRun& run, const char* fragment) {
+  ASSERT_FALSE(run.status.ok()) << "expected an error mentioning '" << fragment << "'";
+  EXPECT_NE(run.status.message().find(fragment), std::string::npos) << run.status.ToString();
+}
+
 // Expects shape equality and |a-b| <= atol + rtol*|b| elementwise (float32).
 void ExpectTensorNear(const TestTensor& actual, const Shape& shape, const std::vector<float>& expected,
                       float atol = 1e-5f, float rtol = 1e-5f);

@@ -28,19 +28,8 @@ using testing::RandomFloats;
 using testing::RunOp;
 using testing::TestTensor;
 
-template <typename T>
-void ExpectOutput(const OpRun& run, size_t i, DType dtype, const Shape& shape, const std::vector<T>& values) {
-  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
-  ASSERT_LT(i, run.outputs.size());
-  EXPECT_EQ(run.outputs[i].dtype, dtype);
-  EXPECT_EQ(run.outputs[i].shape, shape);
-  EXPECT_EQ(run.outputs[i].values<T>(), values);
-}
-
-void ExpectError(const OpRun& run, const char* fragment) {
-  ASSERT_FALSE(run.status.ok()) << "expected an error mentioning '" << fragment << "'";
-  EXPECT_NE(run.status.message().find(fragment), std::string::npos) << run.status.ToString();
-}
+using testing::ExpectError;
+using testing::ExpectOutput;
 
 // float32 tensor holding 0, 1, 2, ... (its flat index).
 TestTensor Iota(Shape shape) {

@@ -1,10 +1,6 @@
 // RNNLITE_SEQUENCE_RNN custom options: the node's attributes as a flexbuffer
 // map (docs/format.md). Doubles and int64 are written at full width so that
 // write -> read reproduces every attribute bit for bit.
-// flexbuffers' string-to-number helpers would otherwise call strtod_l with
-// a locale object defined in libflatbuffers, which rnnlite does not link;
-// options never hold numbers as strings, so the plain C functions do.
-#define FLATBUFFERS_LOCALE_INDEPENDENT 0
 #include <flatbuffers/flexbuffers.h>
 
 #include <set>

@@ -13,15 +13,6 @@
 namespace rnnlite::shape_kernels {
 namespace {
 
-Status CheckIndexDType(const KernelContext& ctx, int i, const char* what) {
-  const Tensor* t = nullptr;
-  RNNLITE_RETURN_IF_ERROR(RequireInput(ctx, i, what, &t));
-  if (t->dtype != DType::kInt32 && t->dtype != DType::kInt64) {
-    return ctx.Error(std::string(what) + " must be int32 or int64, got " + DTypeName(t->dtype));
-  }
-  return Status::Ok();
-}
-
 // Reads a 1-D index tensor that must have one entry per input dimension.
 Status ReadPerDim(const KernelContext& ctx, int i, const char* what, int rank, std::vector<int64_t>* out) {
   const Tensor* t = ctx.input(i);

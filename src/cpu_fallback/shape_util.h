@@ -59,6 +59,8 @@ Status CheckInputCount(const KernelContext& ctx, int min_inputs, int max_inputs)
 Status CheckOutputCount(const KernelContext& ctx, int outputs);
 // The input, or an error naming `what` when it is absent.
 Status RequireInput(const KernelContext& ctx, int i, const char* what, const Tensor** out);
+// Input i must be present and hold int32 or int64 indices.
+Status CheckIndexDType(const KernelContext& ctx, int i, const char* what);
 Status RequireOutput(KernelContext& ctx, int i, Tensor** out);
 
 // Bytes per element; Unsupported for dtypes without a fixed size (string...).

@@ -21,11 +21,33 @@
 
 namespace rnnlite {
 
+// Which CPU implementation runs the ops that have two: the optimized kernels
+// (the default) or the plain reference kernels, which are the correctness
+// oracle every other implementation is tested against.
+enum class CpuKernels { kFast, kReference };
+
 struct InterpreterOptions {
   // Upper bound on all memory the interpreter allocates for tensors (arena,
   // dynamic and variable tensors together). Hostile or mistaken shapes fail
   // with ResourceExhausted instead of exhausting the machine.
   uint64_t max_tensor_bytes = uint64_t{8} << 30;  // 8 GiB
+  CpuKernels cpu_kernels = CpuKernels::kFast;
+  // Threads the CPU kernels may use; 0 = one per hardware core.
+  int num_threads = 0;
+  // Records the time of every execution step (see Interpreter::profile()).
+  bool enable_profiling = false;
+};
+
+// Time spent in one execution step: a CPU node or a delegate partition.
+struct StepProfile {
+  std::string name;   // "node 3 (FULLY_CONNECTED)" or "vulkan partition 0"
+  std::string kind;   // op name for CPU nodes, "delegate:<name>" for partitions
+  std::vector<int> nodes;  // the graph nodes this step covers
+  bool delegated = false;
+  uint64_t invocations = 0;
+  uint64_t total_ns = 0;
+  uint64_t min_ns = 0;
+  uint64_t max_ns = 0;
 };
 
 class Interpreter {
@@ -71,6 +93,12 @@ class Interpreter {
   size_t num_partitions() const;
   // Delegation decisions (fallbacks and their reasons), oldest first.
   const std::vector<std::string>& delegation_log() const;
+
+  // Per-step timings accumulated over every Invoke since AllocateTensors or
+  // ResetProfile(), in execution order; empty unless enable_profiling.
+  std::vector<StepProfile> profile() const;
+  void ResetProfile();
+  const InterpreterOptions& options() const;
 
   // Bytes held by the arena plan (for reporting and tests).
   size_t arena_bytes() const;

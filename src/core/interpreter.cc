@@ -1,8 +1,10 @@
 #include "rnnlite/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "core/interpreter_impl.h"
 #include "core/memory_planner.h"
@@ -34,6 +36,8 @@ class NodeContext final : public KernelContext {
     Tensor* t = TensorAt(node().inputs, i);
     return (t != nullptr && t->is_variable) ? t : nullptr;
   }
+  CpuKernels cpu_kernels() const override { return impl_.options.cpu_kernels; }
+  int num_threads() const override { return impl_.num_threads; }
 
   Status ResizeOutput(int i, const Shape& shape) override {
     if (i < 0 || i >= num_outputs() || node().outputs[i] == kNoTensor) {
@@ -407,40 +411,79 @@ Status Interpreter::Impl::AllocateOnce(bool* retry) {
     }
   }
   allocated = true;
+  InitProfile();
   return Status::Ok();
+}
+
+void Interpreter::Impl::InitProfile() {
+  profile.clear();
+  if (!options.enable_profiling) return;
+  profile.resize(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    StepProfile& p = profile[i];
+    const ExecutionStep& st = plan[i];
+    if (st.node >= 0) {
+      p.name = NodeLabel(*subgraph, st.node);
+      p.kind = NodeOpName(subgraph->nodes[st.node]);
+      p.nodes = {st.node};
+      continue;
+    }
+    const PartitionRecord& rec = partitions[st.partition];
+    p.name = rec.delegate->name() + " partition " + std::to_string(st.partition);
+    p.kind = "delegate:" + rec.delegate->name();
+    p.nodes = rec.nodes;
+    p.delegated = !rec.disabled;
+    if (rec.disabled) p.kind = "cpu-fallback:" + rec.delegate->name();
+  }
 }
 
 Status Interpreter::Impl::Invoke() {
   if (!allocated) return FailedPrecondition("Invoke called before a successful AllocateTensors");
-  for (const ExecutionStep& st : plan) {
-    if (st.node >= 0) {
-      RNNLITE_RETURN_IF_ERROR(RunNode(st.node));
+  const bool timing = options.enable_profiling && profile.size() == plan.size();
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (!timing) {
+      RNNLITE_RETURN_IF_ERROR(RunStep(plan[i]));
       continue;
     }
-    PartitionRecord& rec = partitions[st.partition];
-    if (rec.disabled) {
-      for (int n : rec.nodes) RNNLITE_RETURN_IF_ERROR(RunNode(n));
-      continue;
-    }
-    for (int v : rec.variables) {
-      if (variable_state[v] != VariableState::kHostNewer) continue;
-      Status s = rec.kernel->WriteVariable(v, tensors[v]);
-      if (!s.ok()) return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
-      variable_state[v] = VariableState::kInSync;
-    }
-    PartitionIoImpl io(*this, rec);
-    Status s = rec.kernel->Invoke(io);
-    if (!s.ok()) {
-      // The partition's device state is unknown now: the next
-      // AllocateTensors runs these nodes on the CPU (or fails without
-      // fallback); until then Invoke keeps reporting the error.
-      allocated = false;
-      Status d = DisablePartition(st.partition, "Invoke failed: " + s.message());
-      (void)d;
-      return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
-    }
-    for (int v : rec.variables) variable_state[v] = VariableState::kDeviceNewer;
+    const auto start = std::chrono::steady_clock::now();
+    Status s = RunStep(plan[i]);
+    const auto ns = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    RNNLITE_RETURN_IF_ERROR(s);
+    StepProfile& p = profile[i];
+    p.min_ns = p.invocations == 0 ? ns : std::min(p.min_ns, ns);
+    p.max_ns = std::max(p.max_ns, ns);
+    p.total_ns += ns;
+    ++p.invocations;
   }
+  return Status::Ok();
+}
+
+Status Interpreter::Impl::RunStep(const ExecutionStep& st) {
+  if (st.node >= 0) return RunNode(st.node);
+  PartitionRecord& rec = partitions[st.partition];
+  if (rec.disabled) {
+    for (int n : rec.nodes) RNNLITE_RETURN_IF_ERROR(RunNode(n));
+    return Status::Ok();
+  }
+  for (int v : rec.variables) {
+    if (variable_state[v] != VariableState::kHostNewer) continue;
+    Status s = rec.kernel->WriteVariable(v, tensors[v]);
+    if (!s.ok()) return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
+    variable_state[v] = VariableState::kInSync;
+  }
+  PartitionIoImpl io(*this, rec);
+  Status s = rec.kernel->Invoke(io);
+  if (!s.ok()) {
+    // The partition's device state is unknown now: the next
+    // AllocateTensors runs these nodes on the CPU (or fails without
+    // fallback); until then Invoke keeps reporting the error.
+    allocated = false;
+    Status d = DisablePartition(st.partition, "Invoke failed: " + s.message());
+    (void)d;
+    return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
+  }
+  for (int v : rec.variables) variable_state[v] = VariableState::kDeviceNewer;
   return Status::Ok();
 }
 
@@ -449,6 +492,8 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
   Impl& m = *impl_;
   m.model = std::move(model);
   m.options = options;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  m.num_threads = options.num_threads > 0 ? options.num_threads : static_cast<int>(cores);
   if (!m.model) {
     static const Subgraph empty;
     m.subgraph = &empty;
@@ -545,6 +590,9 @@ Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& dims) {
 
 Status Interpreter::AllocateTensors() { return impl_->Allocate(); }
 Status Interpreter::Invoke() { return impl_->Invoke(); }
+std::vector<StepProfile> Interpreter::profile() const { return impl_->profile; }
+void Interpreter::ResetProfile() { impl_->InitProfile(); }
+const InterpreterOptions& Interpreter::options() const { return impl_->options; }
 
 Status Interpreter::ResetVariableTensors() {
   for (size_t i = 0; i < impl_->tensors.size(); ++i) {

@@ -65,6 +65,12 @@ struct Interpreter::Impl {
   std::vector<AlignedBytes> owned;  // dynamic and persistent storage per tensor
   std::vector<size_t> owned_bytes;
   Phase phase = Phase::kIdle;
+  int num_threads = 1;                // resolved from options.num_threads
+  std::vector<StepProfile> profile;  // one per plan step when profiling
+
+  // Labels one profile entry per plan step (after the plan is final).
+  void InitProfile();
+  Status RunStep(const ExecutionStep& st);
 
   void Log(const std::string& line);
   Status CheckedBytes(const Tensor& t, int index, size_t* bytes) const;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rnnlite/graph.h"
+#include "rnnlite/interpreter.h"
 #include "rnnlite/status.h"
 
 namespace rnnlite {
@@ -40,6 +41,12 @@ class KernelContext {
     const Tensor* t = input(i);
     return t != nullptr && t->is_constant();
   }
+
+  // The interpreter's choice of CPU implementation and thread budget
+  // (InterpreterOptions); kernels with a fast path dispatch on it.
+  virtual CpuKernels cpu_kernels() const = 0;
+  // Threads this kernel may use (>= 1).
+  virtual int num_threads() const = 0;
 
   // An InvalidArgument/Unsupported status whose message names this node:
   // "node 3 (RESHAPE): <message>".

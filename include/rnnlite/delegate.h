@@ -11,6 +11,7 @@
 // declared in rnnlite/plugin_abi.h. docs/delegates.md walks through writing one.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -84,6 +85,14 @@ class DelegatePartition {
   virtual std::string Describe() const { return ""; }
 };
 
+// Device memory a backend holds for its partitions (weights, state,
+// workspace), for `rnnlite bench` and reports.
+struct DeviceMemoryStats {
+  bool available = false;   // false: the backend does not track it
+  uint64_t current_bytes = 0;
+  uint64_t peak_bytes = 0;  // high-water mark since the delegate was created
+};
+
 class Delegate {
  public:
   virtual ~Delegate() = default;
@@ -91,6 +100,7 @@ class Delegate {
   virtual const DelegateOptions& options() const = 0;
   // Device or backend in words, for reports ("lavapipe (CPU)").
   virtual std::string device() const { return ""; }
+  virtual DeviceMemoryStats device_memory() const { return {}; }
   virtual SupportResult Supports(const Subgraph& graph, int node_index) const = 0;
   virtual StatusOr<std::unique_ptr<DelegatePartition>> Compile(const Subgraph& graph,
                                                                const std::vector<int>& nodes) = 0;

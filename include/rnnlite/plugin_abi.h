@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bump on any change to this struct or to include/rnnlite/delegate.h. */
-#define RNNLITE_PLUGIN_ABI_VERSION 1u
+#define RNNLITE_PLUGIN_ABI_VERSION 2u
 #define RNNLITE_PLUGIN_ENTRY_SYMBOL "rnnlite_plugin_entry"
 
 typedef struct RnnlitePluginInfo {

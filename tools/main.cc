@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_command.h"
 #include "cli_util.h"
 
 namespace rnnlite::cli {
@@ -56,6 +57,7 @@ const Command kCommands[] = {
      "Inputs may be named by tensor name or by their position among graph inputs.\n"
      "exit status: 0 ok, 1 usage error, 2 model or input error\n",
      RunRun},
+    {"bench", kBenchSummary, kBenchHelp, RunBench},
 };
 
 void PrintUsage(std::FILE* out) {

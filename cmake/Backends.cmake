@@ -22,6 +22,13 @@ if(NOT RNNLITE_CUDA STREQUAL "OFF")
   if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
     set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
   endif()
+  # Default target: H100/H200 (sm_90). "90" builds sm_90 machine code plus
+  # compute_90 PTX, which the driver JIT-compiles on newer GPUs (sm_100 ...).
+  # One architecture keeps CI's 2-core build short; pass e.g.
+  # -DCMAKE_CUDA_ARCHITECTURES="80;90" for A100s too (docs/cuda.md).
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES 90 CACHE STRING "CUDA architectures of the CUDA plugin (90: H100/H200 + PTX)")
+  endif()
   include(CheckLanguage)
   check_language(CUDA)
   find_package(CUDAToolkit QUIET)

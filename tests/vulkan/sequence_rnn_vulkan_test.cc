@@ -3,129 +3,18 @@
 // sequence lengths (absent, random with 0 and T, all equal), initial
 // states, projection, peepholes, CIFG / input_forget, clips, activations,
 // aux input, hidden sizes on and off the workgroup size, batch 1 and > 1,
-// T = 1 and longer, one chunk and many. Outputs are poisoned with NaN before
-// every run.
-#include <random>
-
+// T = 1 and longer, one chunk and many (the seeded list is shared with the
+// CUDA tests: tests/support/rnn_test_configs.h). Outputs are poisoned with
+// NaN before every run.
+#include "support/rnn_test_configs.h"
 #include "vulkan/vulkan_test_util.h"
 
 namespace rnnlite::testing::vulkan {
 namespace {
 
-template <typename T>
-T Pick(std::mt19937& rng, const std::vector<T>& options) {
-  return options[std::uniform_int_distribution<size_t>(0, options.size() - 1)(rng)];
-}
-
-bool Chance(std::mt19937& rng, double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
-
-float Uniform(std::mt19937& rng, float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); }
-
-// Activations with well-behaved alpha/beta for random models.
-RnnActivationSpec RandomActivation(std::mt19937& rng) {
-  const RnnActivation kind = Pick<RnnActivation>(
-      rng, {RnnActivation::kSigmoid, RnnActivation::kTanh, RnnActivation::kRelu, RnnActivation::kHardSigmoid,
-            RnnActivation::kLeakyRelu, RnnActivation::kThresholdedRelu, RnnActivation::kScaledTanh,
-            RnnActivation::kAffine, RnnActivation::kElu, RnnActivation::kSoftsign, RnnActivation::kSoftplus,
-            RnnActivation::kRelu6, RnnActivation::kReluN1To1});
-  RnnActivationSpec a = DefaultRnnActivation(kind);
-  switch (kind) {
-    case RnnActivation::kHardSigmoid: a.alpha = Uniform(rng, 0.1f, 0.5f); a.beta = Uniform(rng, 0.3f, 0.7f); break;
-    case RnnActivation::kLeakyRelu: a.alpha = Uniform(rng, 0.01f, 0.3f); break;
-    case RnnActivation::kThresholdedRelu: a.alpha = Uniform(rng, 0.05f, 0.3f); break;
-    case RnnActivation::kScaledTanh: a.alpha = Uniform(rng, 0.5f, 1.5f); a.beta = Uniform(rng, 0.5f, 1.5f); break;
-    case RnnActivation::kAffine: a.alpha = Uniform(rng, 0.3f, 0.9f); a.beta = Uniform(rng, -0.2f, 0.2f); break;
-    case RnnActivation::kElu: a.alpha = Uniform(rng, 0.5f, 1.5f); break;
-    default: break;
-  }
-  return a;
-}
-
-struct Config {
-  NodeSpec spec;
-  std::string label;
-};
-
-Config RandomConfig(uint32_t seed) {
-  std::mt19937 rng(seed * 7919u + 17u);
-  SequenceRnnParams p;
-  p.cell = Pick<RnnCell>(rng, {RnnCell::kLstm, RnnCell::kLstm, RnnCell::kGru, RnnCell::kGru, RnnCell::kRnn});
-  p.direction = Pick<RnnDirection>(rng, {RnnDirection::kForward, RnnDirection::kReverse, RnnDirection::kBidirectional});
-  p.time_major = Chance(rng, 0.5);
-  p.hidden_size = Pick<int32_t>(rng, {1, 3, 8, 17, 64, 70});
-  const bool lstm = p.cell == RnnCell::kLstm;
-  if (lstm) {
-    if (Chance(rng, 0.3)) p.proj_size = Pick<int32_t>(rng, {2, 5, 66});
-    if (Chance(rng, 0.2)) {
-      p.cifg = true;
-    } else if (Chance(rng, 0.15)) {
-      p.input_forget = true;
-    }
-    if (Chance(rng, 0.25)) p.cell_clip = Uniform(rng, 0.3f, 1.5f);
-    if (p.proj_size > 0 && Chance(rng, 0.4)) p.proj_clip = Uniform(rng, 0.1f, 0.6f);
-  }
-  if (p.cell == RnnCell::kGru) p.linear_before_reset = Chance(rng, 0.5);
-  if (Chance(rng, 0.2)) p.gate_clip = Uniform(rng, 0.3f, 1.5f);
-  const int D = p.num_directions();
-  const size_t acts = static_cast<size_t>(p.activations_per_direction() * D);
-  if (Chance(rng, 0.35)) {
-    for (size_t i = 0; i < acts; ++i) p.activations.push_back(RandomActivation(rng));
-  }
-  p.output_layout = Pick<RnnOutputLayout>(rng, {RnnOutputLayout::kStacked, RnnOutputLayout::kConcat, RnnOutputLayout::kSplit});
-  p.state_layout = Pick<RnnStateLayout>(rng, {RnnStateLayout::kStacked, RnnStateLayout::kPerDirection});
-  AttrMap attrs;
-  p.ToAttrs(&attrs);  // empty activation lists: FromAttrs fills the cell's defaults
-  p = SequenceRnnParams::FromAttrs(attrs).value();
-
-  Dims dims;
-  dims.T = Pick<int>(rng, {1, 2, 5, 9});
-  dims.B = Pick<int>(rng, {1, 2, 3, 5});
-  dims.I = Pick<int>(rng, {1, 3, 6, 20});
-  Extras e;
-  e.bias = Chance(rng, 0.8);
-  e.h0 = Chance(rng, 0.6);
-  e.c0 = Chance(rng, 0.6);
-  e.peephole = lstm && Chance(rng, 0.35);
-  e.layer_norm = lstm && Chance(rng, 0.3);
-  e.proj_bias = p.proj_size > 0 && Chance(rng, 0.6);
-  e.aux = Chance(rng, 0.15);
-  if (e.aux) dims.I2 = Pick<int>(rng, {1, 4});
-
-  Config c;
-  c.spec.attrs = attrs;
-  c.spec.inputs = RandomInputs(p, dims, e, seed + 1000u);
-  PrepareWeights(&c.spec.inputs);
-  std::string lens_label = "none";
-  if (Chance(rng, 0.5)) {
-    std::vector<int64_t> lens(static_cast<size_t>(dims.B));
-    const int kind = Pick<int>(rng, {0, 1, 2});
-    for (int b = 0; b < dims.B; ++b) {
-      if (kind == 0) lens[static_cast<size_t>(b)] = dims.T;  // all equal
-      else lens[static_cast<size_t>(b)] = std::uniform_int_distribution<int>(0, dims.T)(rng);
-    }
-    if (kind == 2) {  // both ends present
-      lens[0] = 0;
-      lens[static_cast<size_t>(dims.B - 1)] = dims.T;
-    }
-    if (Chance(rng, 0.5)) {
-      c.spec.inputs[in::kSeqLens] = I64({dims.B}, lens);
-    } else {
-      c.spec.inputs[in::kSeqLens] = I32({dims.B}, std::vector<int32_t>(lens.begin(), lens.end()));
-    }
-    std::ostringstream os;
-    for (int64_t l : lens) os << l << ' ';
-    lens_label = os.str();
-  }
-  c.spec.outputs = {Chance(rng, 0.9), Chance(rng, 0.7), lstm && Chance(rng, 0.7),
-                    p.output_layout == RnnOutputLayout::kSplit && D == 2};
-  if (!c.spec.outputs[0] && !c.spec.outputs[1] && !c.spec.outputs[2]) c.spec.outputs[1] = true;
-  std::ostringstream os;
-  os << p.Describe() << " T=" << dims.T << " B=" << dims.B << " I=" << dims.I << " I2=" << dims.I2
-     << " bias=" << e.bias << " h0=" << e.h0 << " c0=" << e.c0 << " peephole=" << e.peephole
-     << " proj_bias=" << e.proj_bias << " layer_norm=" << e.layer_norm << " lens=" << lens_label;
-  c.label = os.str();
-  return c;
-}
+// The configurations shared with the CUDA backend's tests.
+using rnncfg::Config;
+using rnncfg::RandomConfig;
 
 void ExpectSameAsCpu(const Config& c, const std::shared_ptr<Delegate>& vulkan) {
   SCOPED_TRACE(c.label);

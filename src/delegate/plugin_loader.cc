@@ -51,6 +51,7 @@ class PluginDelegate final : public Delegate {
   std::string name() const override { return inner_->name(); }
   const DelegateOptions& options() const override { return inner_->options(); }
   std::string device() const override { return inner_->device(); }
+  DeviceMemoryStats device_memory() const override { return inner_->device_memory(); }
   SupportResult Supports(const Subgraph& graph, int node_index) const override {
     return inner_->Supports(graph, node_index);
   }

@@ -13,6 +13,14 @@
 //                        with a note in device(). Default: from
 //                        DelegateOptions::precision (fp32).
 //   hide_fp16=1          test knob: act as if the device lacked 16-bit storage
+//   test_fault=SPEC      test knob: inject device faults (vk_fault.h), e.g.
+//                        oom@compile, oom@prepare, oom@invoke:1,
+//                        device_lost@invoke, no_compute_queue
+//   test_fault_skip=N    the first N chances of each injected fault pass
+//
+// Threads: a delegate and each partition are used by one thread at a time;
+// partitions of one delegate may run on different threads at once (they
+// share the Context, whose queue, pipeline cache and counters are locked).
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +42,7 @@ class VulkanPartition final : public DelegatePartition {
   Status Init() { return stream_.Init(); }
 
   Status Prepare(PartitionIo& io) override {
+    PhaseScope phase(FaultPhase::kPrepare);
     TensorLookup lookup = [&io](int i) -> const Tensor* {
       return i >= 0 && i < static_cast<int>(io.graph().tensors.size()) ? &io.tensor(i) : nullptr;
     };
@@ -57,6 +66,7 @@ class VulkanPartition final : public DelegatePartition {
   }
 
   Status Invoke(PartitionIo& io) override {
+    PhaseScope phase(FaultPhase::kInvoke);
     HostData host = [this, &io](int i) -> uint8_t* {
       Tensor& t = io.tensor(i);
       if (t.data != nullptr) return t.data;
@@ -104,6 +114,13 @@ class VulkanDelegate final : public Delegate {
   std::string name() const override { return "vulkan"; }
   const DelegateOptions& options() const override { return options_; }
   std::string device() const override { return ctx_->Describe(); }
+  DeviceMemoryStats device_memory() const override {
+    DeviceMemoryStats m;
+    m.available = true;
+    m.current_bytes = ctx_->allocated_bytes();
+    m.peak_bytes = ctx_->peak_bytes();
+    return m;
+  }
 
   SupportResult Supports(const Subgraph& graph, int node_index) const override {
     RnnNodePlan plan;
@@ -112,6 +129,7 @@ class VulkanDelegate final : public Delegate {
   }
 
   StatusOr<std::unique_ptr<DelegatePartition>> Compile(const Subgraph& graph, const std::vector<int>& nodes) override {
+    PhaseScope phase(FaultPhase::kCompile);
     std::vector<std::unique_ptr<RnnNode>> compiled;
     std::set<int> variables;
     for (int n : nodes) {
@@ -164,6 +182,19 @@ Status ParsePositive(const DelegateOptions& o, const char* key, int64_t* out) {
   return Status::Ok();
 }
 
+Status ParseNonNegative(const DelegateOptions& o, const char* key, int64_t* out) {
+  const std::string v = o.Get(key);
+  if (v.empty()) return Status::Ok();
+  char* end = nullptr;
+  errno = 0;
+  const long long parsed = std::strtoll(v.c_str(), &end, 10);
+  if (errno != 0 || end == v.c_str() || *end != '\0' || parsed < 0 || parsed > 1000000) {
+    return InvalidArgument(std::string("vulkan option ") + key + "=" + v + " is not an integer in [0, 1000000]");
+  }
+  *out = parsed;
+  return Status::Ok();
+}
+
 StatusOr<Delegate*> CreateDelegate(const DelegateOptions& options) {
   ContextOptions ctx_options;
   const std::string allow = Setting(options, "allow_cpu_device", "RNNLITE_VULKAN_ALLOW_CPU", "0");
@@ -184,6 +215,10 @@ StatusOr<Delegate*> CreateDelegate(const DelegateOptions& options) {
   const std::string hide = options.Get("hide_fp16", "0");
   if (hide != "0" && hide != "1") return InvalidArgument("vulkan option hide_fp16=" + hide + " (expected 0 or 1)");
   ctx_options.hide_fp16 = hide == "1";
+  ctx_options.test_fault = options.Get("test_fault");
+  int64_t skip = 0;
+  RNNLITE_RETURN_IF_ERROR(ParseNonNegative(options, "test_fault_skip", &skip));
+  ctx_options.test_fault_skip = static_cast<int>(skip);
   BackendOptions backend;
   RNNLITE_RETURN_IF_ERROR(ParsePositive(options, "chunk_steps", &backend.chunk_steps));
   int64_t mb = 0;

@@ -65,6 +65,11 @@ std::vector<uint16_t> ToHalf(const std::vector<float>& values) {
   return out;
 }
 
+// How far a failed Run got (RnnNode::Run rolls streaming state back).
+constexpr int kNothingSubmitted = 0;
+constexpr int kFirstSubmitRan = 1;  // submitted; its effect on the state is unknown
+constexpr int kStateSaved = 2;      // the first submit saved the state and completed
+
 // The push block of common.glsl.
 struct StepPush {
   uint32_t step, lstep, parity, tc, batch, hidden, width, dirs;
@@ -136,6 +141,11 @@ Status RnnNode::Prepare(const Subgraph& graph, const TensorLookup& tensors) {
   RNNLITE_ASSIGN_OR_RETURN(state_down_, MakeBuffer(ctx, p.state_floats(), MemoryKind::kReadback));
   RNNLITE_ASSIGN_OR_RETURN(lens_, MakeBuffer(ctx, p.B, MemoryKind::kUpload));
   RNNLITE_ASSIGN_OR_RETURN(scratch_, MakeBuffer(ctx, p.scratch_floats(), MemoryKind::kDevice));
+  state_saved_ = Buffer();
+  if (p.streaming) {
+    RNNLITE_ASSIGN_OR_RETURN(state_saved_, MakeBuffer(ctx, p.state_floats(), MemoryKind::kDevice));
+  }
+  state_lost_ = false;
   // Streaming state starts from zero here; WriteVariable restores it.
   std::vector<float> zeros(static_cast<size_t>(p.state_floats()), 0.0f);
   RNNLITE_RETURN_IF_ERROR(state_.Write(ctx, 0, zeros.data(), zeros.size() * sizeof(float)));
@@ -234,6 +244,27 @@ void RnnNode::RecordChunk(CommandStream& cs, int64_t s0, int64_t n, uint32_t* pa
 
 Status RnnNode::Run(CommandStream& cs, const HostData& host) {
   if (!prepared_) return FailedPrecondition("Vulkan SequenceRnn node run before Prepare");
+  if (state_lost_) return FailedPrecondition("device state lost in an earlier failed run; Prepare again");
+  int progress = kNothingSubmitted;
+  Status s = RunChunks(cs, host, &progress);
+  if (s.ok() || !plan_.streaming) return s;
+  // A failed vkQueueSubmit leaves every resource it names untouched (Vulkan
+  // spec), so a first submit that failed there changed nothing; after a
+  // completed first submit the saved copy is the state before this run.
+  if (progress == kStateSaved) {
+    const VkDeviceSize bytes = static_cast<VkDeviceSize>(plan_.state_floats()) * 4;
+    Status r = ctx_->RunOnce([&](VkCommandBuffer cb) {
+      CopyBuffer(ctx_->api(), cb, state_saved_.handle(), 0, state_.handle(), 0, bytes);
+    });
+    state_lost_ = !r.ok();
+  } else if (progress == kFirstSubmitRan) {
+    const std::string& m = s.message();
+    state_lost_ = m.rfind("vkQueueSubmit", 0) != 0 && m.find("vkEndCommandBuffer") == std::string::npos;
+  }
+  return s;
+}
+
+Status RnnNode::RunChunks(CommandStream& cs, const HostData& host, int* progress) {
   const RnnNodePlan& p = plan_;
   std::vector<int32_t> lens;
   RNNLITE_RETURN_IF_ERROR(ReadLengths(host, &lens));
@@ -248,6 +279,10 @@ Status RnnNode::Run(CommandStream& cs, const HostData& host) {
   uint32_t parity = p.streaming ? parity_ : 0u;
   for (int64_t k = 0; k < submits; ++k) {
     RNNLITE_RETURN_IF_ERROR(cs.Begin());
+    if (k == 0 && p.streaming && submits > 1) {
+      cs.Copy(state_.handle(), 0, state_saved_.handle(), 0, state_bytes);
+      cs.Barrier(BarrierKind::kTransferToCompute);  // the copy reads state_ before the steps write it
+    }
     if (k == 0 && !p.streaming) {
       float* h = state_up_.as<float>();
       std::fill(h, h + p.state_floats(), 0.0f);
@@ -266,7 +301,9 @@ Status RnnNode::Run(CommandStream& cs, const HostData& host) {
       cs.Copy(state_.handle(), 0, state_down_.handle(), 0, state_bytes);
     }
     cs.Barrier(BarrierKind::kTransferToHost);
+    if (k == 0) *progress = kFirstSubmitRan;
     RNNLITE_RETURN_IF_ERROR(cs.SubmitAndWait());
+    if (k == 0 && p.streaming && submits > 1) *progress = kStateSaved;
     if (n > 0) ScatterOutputs(p, lens, s0, n, ys_down_.as<float>(), t);
   }
   const float* fin = state_down_.as<float>();
@@ -287,6 +324,7 @@ Status RnnNode::ReadVariable(int tensor, Tensor& host) {
   auto it = state_variables_.find(tensor);
   if (it == state_variables_.end()) return InvalidArgument("tensor " + std::to_string(tensor) + " is not this node's state");
   if (!prepared_) return FailedPrecondition("no device state before Prepare");
+  if (state_lost_) return Unavailable("variable '" + host.name + "': the device state was lost in a failed run");
   const StateRegion r = RegionOfStateSlot(plan_, it->second);
   VkDeviceSize offset = 0;
   size_t floats = 0;

@@ -32,7 +32,10 @@ class RnnNode {
   // on T and B. Streaming state restarts at zero (the interpreter writes
   // the variables back before the next run).
   Status Prepare(const Subgraph& graph, const TensorLookup& tensors);
-  // Runs the whole sequence: one submit per chunk of steps.
+  // Runs the whole sequence: one submit per chunk of steps. When it fails,
+  // streaming state is rolled back to what it was before the call, or, where
+  // that cannot be known (device lost), marked lost: ReadVariable then fails
+  // until Prepare starts the state afresh.
   Status Run(CommandStream& cs, const HostData& host);
 
   const RnnNodePlan& plan() const { return plan_; }
@@ -52,6 +55,7 @@ class RnnNode {
   Status ReadLengths(const HostData& host, std::vector<int32_t>* lens) const;
   RnnHostTensors HostTensors(const HostData& host) const;
   void RecordChunk(CommandStream& cs, int64_t s0, int64_t n, uint32_t* parity);
+  Status RunChunks(CommandStream& cs, const HostData& host, int* progress);
   // Byte offset / float count of a state slot's region at the current parity.
   void StateRegionBytes(const StateRegion& r, VkDeviceSize* offset, size_t* floats) const;
 
@@ -69,6 +73,10 @@ class RnnNode {
 
   // Prepare: buffers sized by chunk, B and T.
   Buffer xs_up_, xs_, xp_, ys_, ys_down_, state_, state_up_, state_down_, lens_, scratch_;
+  // Streaming nodes: the state as of the start of the current Run, copied on
+  // the device by its first submit, restored if a later submit fails.
+  Buffer state_saved_;
+  bool state_lost_ = false;
   std::unique_ptr<DescriptorPool> pool_;
   VkDescriptorSet gemm_set_ = VK_NULL_HANDLE;
   std::vector<Dispatch> steps_;

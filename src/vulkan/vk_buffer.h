@@ -45,11 +45,13 @@ class Buffer {
  private:
   void Reset();
 
+  Context* ctx_ = nullptr;
   const Api* api_ = nullptr;
   VkDevice device_ = VK_NULL_HANDLE;
   VkBuffer buffer_ = VK_NULL_HANDLE;
   VkDeviceMemory memory_ = VK_NULL_HANDLE;
   VkDeviceSize size_ = 0;
+  VkDeviceSize allocated_ = 0;  // bytes of memory_, counted in the context's stats
   void* mapped_ = nullptr;
 };
 

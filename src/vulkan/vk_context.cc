@@ -59,6 +59,7 @@ StatusOr<std::shared_ptr<Context>> Context::Create(const ContextOptions& options
 
 Status Context::Init(const ContextOptions& options) {
   map_device_memory_ = options.map_device_memory;
+  RNNLITE_RETURN_IF_ERROR(faults_.Configure(options.test_fault, options.test_fault_skip));
   RNNLITE_RETURN_IF_ERROR(LoadGlobalFunctions(&api_));
   RNNLITE_RETURN_IF_ERROR(CreateInstance(options));
   RNNLITE_RETURN_IF_ERROR(PickDevice(options));
@@ -149,7 +150,7 @@ Status Context::PickDevice(const ContextOptions& options) {
     Candidate c{dev, {}, 0};
     api_.vkGetPhysicalDeviceProperties(dev, &c.props);
     std::string label = std::string(c.props.deviceName) + " (" + TypeName(c.props.deviceType) + ")";
-    if (!HasComputeQueue(api_, dev, &c.family)) {
+    if (faults_.no_compute_queue() || !HasComputeQueue(api_, dev, &c.family)) {
       skipped += "; " + label + ": no compute queue";
       continue;
     }
@@ -331,9 +332,15 @@ Status Context::SubmitAndWait(VkCommandBuffer cb, VkFence fence) {
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &cb;
     RNNLITE_VK_CHECK(api_.vkResetFences(device_, 1, &fence));
-    RNNLITE_VK_CHECK(api_.vkQueueSubmit(queue_, 1, &submit, fence));
+    VkResult r = faults_.OnSubmit();
+    if (r == VK_SUCCESS) r = api_.vkQueueSubmit(queue_, 1, &submit, fence);
+    if (r != VK_SUCCESS) return ResultStatus("vkQueueSubmit", r);
   }
-  RNNLITE_VK_CHECK(api_.vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
+  // The real wait comes first even when a loss is injected, so nothing the
+  // device still executes is freed under it.
+  VkResult r = api_.vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX);
+  if (r == VK_SUCCESS) r = faults_.OnWait();
+  if (r != VK_SUCCESS) return ResultStatus("vkWaitForFences", r);
   return TakeValidationErrors();
 }
 
@@ -352,10 +359,23 @@ Status Context::RunOnce(const std::function<void(VkCommandBuffer)>& record) {
   submit.commandBufferCount = 1;
   submit.pCommandBuffers = &once_cb_;
   RNNLITE_VK_CHECK(api_.vkResetFences(device_, 1, &once_fence_));
-  RNNLITE_VK_CHECK(api_.vkQueueSubmit(queue_, 1, &submit, once_fence_));
-  RNNLITE_VK_CHECK(api_.vkWaitForFences(device_, 1, &once_fence_, VK_TRUE, UINT64_MAX));
+  VkResult r = faults_.OnSubmit();
+  if (r == VK_SUCCESS) r = api_.vkQueueSubmit(queue_, 1, &submit, once_fence_);
+  if (r != VK_SUCCESS) return ResultStatus("vkQueueSubmit", r);
+  r = api_.vkWaitForFences(device_, 1, &once_fence_, VK_TRUE, UINT64_MAX);
+  if (r == VK_SUCCESS) r = faults_.OnWait();
+  if (r != VK_SUCCESS) return ResultStatus("vkWaitForFences", r);
   return TakeValidationErrors();
 }
+
+void Context::OnAllocated(VkDeviceSize bytes) {
+  const uint64_t now = allocated_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  uint64_t peak = peak_.load(std::memory_order_relaxed);
+  while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+
+void Context::OnFreed(VkDeviceSize bytes) { allocated_.fetch_sub(bytes, std::memory_order_relaxed); }
 
 Status Context::TakeValidationErrors() {
   std::lock_guard<std::mutex> lock(validation_mutex_);

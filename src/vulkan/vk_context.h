@@ -5,6 +5,7 @@
 // device down.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "rnnlite/status.h"
 #include "vulkan/vk_api.h"
+#include "vulkan/vk_fault.h"
 
 namespace rnnlite::vk {
 
@@ -36,6 +38,9 @@ struct ContextOptions {
   bool want_fp16 = false;
   // Test knob: behave as if the device lacked 16-bit storage.
   bool hide_fp16 = false;
+  // Test knob: injected faults (vk_fault.h), e.g. "oom@prepare".
+  std::string test_fault;
+  int test_fault_skip = 0;
 };
 
 // What the backend needs to know about the device to plan work.
@@ -97,6 +102,14 @@ class Context {
   // Validation errors reported since the last call, as one Status.
   Status TakeValidationErrors();
 
+  FaultInjector& faults() { return faults_; }
+  // Every VkDeviceMemory this context holds (device-local and host-visible
+  // staging alike), and the high-water mark since it was created.
+  void OnAllocated(VkDeviceSize bytes);
+  void OnFreed(VkDeviceSize bytes);
+  uint64_t allocated_bytes() const { return allocated_.load(std::memory_order_relaxed); }
+  uint64_t peak_bytes() const { return peak_.load(std::memory_order_relaxed); }
+
  private:
   Context() = default;
   Status Init(const ContextOptions& options);
@@ -128,6 +141,10 @@ class Context {
   VkCommandPool once_pool_ = VK_NULL_HANDLE;
   VkCommandBuffer once_cb_ = VK_NULL_HANDLE;
   VkFence once_fence_ = VK_NULL_HANDLE;
+
+  FaultInjector faults_;
+  std::atomic<uint64_t> allocated_{0};
+  std::atomic<uint64_t> peak_{0};
 
   std::mutex validation_mutex_;
   std::vector<std::string> validation_errors_;

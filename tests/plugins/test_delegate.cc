@@ -9,7 +9,13 @@
 //   ops=ADD,RELU        op kinds to claim
 //   fail=create|compile|prepare|invoke   inject a failure at that stage
 //   name=NAME           delegate name (default "test")
+//   fail_after=N        with fail=invoke: the first N invokes succeed
+//   fail_count=K        with fail=invoke: only K invokes fail, then it works again
+//   lose_state=1        a failed invoke also loses the partition's variable
+//                       state (ReadVariable fails until the next Prepare), as
+//                       when a GPU is lost
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
@@ -37,12 +43,23 @@ std::set<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+int IntOption(const DelegateOptions& o, const char* key, int fallback) {
+  const std::string v = o.Get(key);
+  return v.empty() ? fallback : std::atoi(v.c_str());
+}
+
 class HostPartition final : public DelegatePartition {
  public:
-  explicit HostPartition(std::string fail) : fail_(std::move(fail)) {}
+  HostPartition(std::string fail, const DelegateOptions& o)
+      : fail_(std::move(fail)),
+        fail_after_(IntOption(o, "fail_after", 0)),
+        fail_count_(IntOption(o, "fail_count", -1)),
+        lose_state_(o.Get("lose_state") == "1") {}
 
   Status Prepare(PartitionIo& io) override {
     if (fail_ == "prepare") return Internal("injected prepare failure");
+    const bool lost = state_lost_;
+    state_lost_ = false;
     const Subgraph& g = io.graph();
     // The private graph: every tensor (so indices match), the partition's
     // nodes, its boundary as graph inputs/outputs. Shapes as of now.
@@ -63,7 +80,8 @@ class HostPartition final : public DelegatePartition {
     auto model = Model::FromGraph(std::move(graph));
     if (!model.ok()) return model.status();
     // State carried from a previous plan survives a re-Prepare.
-    std::map<int, std::vector<uint8_t>> saved = SaveVariables(io);
+    std::map<int, std::vector<uint8_t>> saved;
+    if (!lost) saved = SaveVariables(io);
     device_ = std::make_unique<Interpreter>(*model);
     RNNLITE_RETURN_IF_ERROR(device_->AllocateTensors());
     for (auto& [idx, bytes] : saved) {
@@ -74,7 +92,12 @@ class HostPartition final : public DelegatePartition {
   }
 
   Status Invoke(PartitionIo& io) override {
-    if (fail_ == "invoke") return Internal("injected invoke failure");
+    if (fail_ == "invoke" && attempts_++ >= fail_after_ && (fail_count_ < 0 || failed_ < fail_count_)) {
+      ++failed_;
+      state_lost_ = lose_state_;
+      return Internal("injected invoke failure");
+    }
+    if (state_lost_) return FailedPrecondition("state lost; Prepare first");
     if (!device_) return FailedPrecondition("Invoke before Prepare");
     for (int idx : io.inputs()) {
       const Tensor& host = io.tensor(idx);
@@ -97,6 +120,7 @@ class HostPartition final : public DelegatePartition {
 
   Status ReadVariable(int index, Tensor& host) override {
     if (!device_) return FailedPrecondition("no device state yet");
+    if (state_lost_) return Unavailable("injected: device state lost");
     const Tensor* dev = device_->tensor(index);
     if (dev == nullptr || dev->bytes != host.bytes) return Internal("variable size mismatch");
     std::memcpy(host.data, dev->data, host.bytes);
@@ -125,6 +149,12 @@ class HostPartition final : public DelegatePartition {
   }
 
   std::string fail_;
+  int fail_after_ = 0;
+  int fail_count_ = -1;
+  bool lose_state_ = false;
+  int attempts_ = 0;
+  int failed_ = 0;
+  bool state_lost_ = false;
   std::unique_ptr<Interpreter> device_;
   int invocations_ = 0;
 };
@@ -146,7 +176,7 @@ class TestDelegate final : public Delegate {
   StatusOr<std::unique_ptr<DelegatePartition>> Compile(const Subgraph& graph, const std::vector<int>& nodes) override {
     if (fail_ == "compile") return Internal("injected compile failure");
     for (int n : nodes) RNNLITE_RETURN_IF_ERROR(CheckNode(graph, n));
-    return std::unique_ptr<DelegatePartition>(new HostPartition(fail_));
+    return std::unique_ptr<DelegatePartition>(new HostPartition(fail_, options_));
   }
 
  private:

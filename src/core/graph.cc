@@ -1,5 +1,6 @@
 #include "rnnlite/graph.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -135,6 +136,75 @@ Status ValidateTensor(size_t sg, const Subgraph& s, int index) {
   return Status::Ok();
 }
 
+// Control-flow ops name the subgraphs they call in these attributes.
+std::vector<const char*> CalledSubgraphAttrs(Op op) {
+  switch (op) {
+    case Op::kWhile: return {"cond_subgraph_index", "body_subgraph_index"};
+    case Op::kIf: return {"then_subgraph_index", "else_subgraph_index"};
+    case Op::kCallOnce: return {"init_subgraph_index"};
+    default: return {};
+  }
+}
+
+// Every called subgraph exists and is not the main graph, and no subgraph
+// calls itself through any chain: a call cycle would recurse without end
+// (TFLite has no bound either, so it is rejected here, at load time).
+Status ValidateSubgraphCalls(const Graph& graph) {
+  const size_t n = graph.subgraphs.size();
+  std::vector<std::vector<size_t>> calls(n);
+  for (size_t sg = 0; sg < n; ++sg) {
+    const Subgraph& s = graph.subgraphs[sg];
+    for (size_t ni = 0; ni < s.nodes.size(); ++ni) {
+      const Node& node = s.nodes[ni];
+      for (const char* attr : CalledSubgraphAttrs(node.op)) {
+        const int64_t target = node.attrs.GetInt(attr, -1);
+        if (target < 1 || static_cast<uint64_t>(target) >= n) {
+          return InvalidModel(Where(sg, "node " + std::to_string(ni) + " (" + NodeOpName(node) + "): " + attr + " " +
+                                            std::to_string(target) + " out of range [1, " + std::to_string(n) +
+                                            ") (subgraph 0 is the main graph)"));
+        }
+        calls[sg].push_back(static_cast<size_t>(target));
+      }
+    }
+  }
+  // Depth-first search; state 1 = on the current path, 2 = finished.
+  std::vector<char> state(n, 0);
+  std::vector<size_t> path;
+  std::vector<std::pair<size_t, size_t>> stack;  // (subgraph, next call to follow)
+  for (size_t start = 0; start < n; ++start) {
+    if (state[start] != 0) continue;
+    stack.push_back({start, 0});
+    state[start] = 1;
+    path.push_back(start);
+    while (!stack.empty()) {
+      auto& [sg, next] = stack.back();
+      if (next == calls[sg].size()) {
+        state[sg] = 2;
+        path.pop_back();
+        stack.pop_back();
+        continue;
+      }
+      const size_t callee = calls[sg][next++];
+      if (state[callee] == 1) {
+        std::string cycle;
+        bool on = false;
+        for (size_t p : path) {
+          on |= (p == callee);
+          if (on) cycle += std::to_string(p) + " -> ";
+        }
+        return InvalidModel("subgraph call cycle " + cycle + std::to_string(callee) +
+                            ": control flow would recurse without end");
+      }
+      if (state[callee] == 0) {
+        state[callee] = 1;
+        path.push_back(callee);
+        stack.push_back({callee, 0});
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ValidateGraph(const Graph& graph) {
@@ -154,7 +224,13 @@ Status ValidateGraph(const Graph& graph) {
         return InvalidModel(Where(sg, "graph input index " + std::to_string(idx) + " out of range [0, " +
                                           std::to_string(n) + ")"));
       }
+      // Callers write inputs through Interpreter::input_tensor(): a constant
+      // there would be model data (shared, possibly a read-only mapping).
+      if (s.tensors[idx].is_constant()) {
+        return InvalidModel(Where(sg, "graph input " + TensorLabel(s, idx) + " is a constant"));
+      }
       available[idx] = 1;
+      produced[idx] = 1;  // so a node writing it is refused below
     }
     for (size_t ni = 0; ni < s.nodes.size(); ++ni) {
       const Node& node = s.nodes[ni];
@@ -188,7 +264,10 @@ Status ValidateGraph(const Graph& graph) {
         const Tensor& t = s.tensors[idx];
         if (produced[idx] || t.is_constant()) {
           return InvalidModel(Where(sg, where + ": output " + TensorLabel(s, idx) +
-                                            (t.is_constant() ? " is a constant" : " is produced twice")));
+                                            (t.is_constant() ? " is a constant"
+                                             : std::find(s.inputs.begin(), s.inputs.end(), idx) != s.inputs.end()
+                                                 ? " is a graph input"
+                                                 : " is produced twice")));
         }
         produced[idx] = 1;
         available[idx] = 1;
@@ -203,7 +282,7 @@ Status ValidateGraph(const Graph& graph) {
       }
     }
   }
-  return Status::Ok();
+  return ValidateSubgraphCalls(graph);
 }
 
 }  // namespace rnnlite

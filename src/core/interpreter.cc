@@ -39,6 +39,20 @@ class NodeContext final : public KernelContext {
   CpuKernels cpu_kernels() const override { return impl_.options.cpu_kernels; }
   int num_threads() const override { return impl_.num_threads; }
 
+  int num_subgraphs() const override { return static_cast<int>(impl_.model->graph().subgraphs.size()); }
+  const Subgraph* subgraph(int index) const override {
+    return (index >= 0 && index < num_subgraphs()) ? &impl_.model->graph().subgraphs[index] : nullptr;
+  }
+  Status PrepareSubgraph(int index, const std::vector<const Tensor*>& inputs, std::vector<const Tensor*>* outputs,
+                         std::vector<char>* dynamic) override {
+    return impl_.PrepareSubgraph(index, inputs, outputs, dynamic);
+  }
+  Status InvokeSubgraph(int index, const std::vector<const Tensor*>& inputs,
+                        std::vector<const Tensor*>* outputs) override {
+    return impl_.InvokeSubgraph(index, inputs, outputs);
+  }
+  ResourceVariables* resource_variables() override { return &impl_.root->resources; }
+
   Status ResizeOutput(int i, const Shape& shape) override {
     if (i < 0 || i >= num_outputs() || node().outputs[i] == kNoTensor) {
       return Error("output " + std::to_string(i) + " does not exist");
@@ -99,6 +113,25 @@ class PartitionIoImpl final : public PartitionIo {
   const PartitionRecord& p_;
 };
 
+// Brings the host copy of every variable partition `p` holds up to date
+// before the partition goes away. A partition whose Invoke failed hands back
+// the state as of before that Invoke, or cannot (device lost); then the
+// state restarts from its initial value. Returns the names reset ("'h', 'c'").
+std::string RecoverPartitionState(Interpreter::Impl& m, int p) {
+  PartitionRecord& rec = m.partitions[p];
+  std::string reset;
+  for (int v : rec.variables) {
+    if (m.variable_state[v] != VariableState::kDeviceNewer) continue;  // host already holds it
+    if (rec.kernel && rec.kernel->ReadVariable(v, m.tensors[v]).ok()) {
+      m.variable_state[v] = VariableState::kInSync;
+      continue;
+    }
+    m.ResetVariable(v);
+    reset += (reset.empty() ? "'" : ", '") + m.tensors[v].name + "'";
+  }
+  return reset;
+}
+
 }  // namespace
 
 void Interpreter::Impl::Log(const std::string& line) {
@@ -108,7 +141,7 @@ void Interpreter::Impl::Log(const std::string& line) {
 
 Status Interpreter::Impl::CheckedBytes(const Tensor& t, int index, size_t* bytes) const {
   int64_t n = NumElements(t.shape);
-  size_t elem = DTypeSize(t.dtype);
+  size_t elem = StorageElementSize(t.dtype);
   const std::string label = "tensor " + std::to_string(index) + " ('" + t.name + "')";
   if (n < 0) return InvalidArgument(label + ": invalid shape " + ShapeToString(t.shape));
   if (elem == 0) {
@@ -240,7 +273,18 @@ Status Interpreter::Impl::Allocate() {
   RNNLITE_RETURN_IF_ERROR(init_status);
   // The device may hold newer state than the host: bring it home before the
   // plan (and possibly the partitions) change.
-  for (size_t i = 0; i < tensors.size(); ++i) RNNLITE_RETURN_IF_ERROR(SyncVariableToHost(static_cast<int>(i)));
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const int v = static_cast<int>(i);
+    Status s = SyncVariableToHost(v);
+    if (s.ok()) continue;
+    // Unreadable device state (e.g. the device was lost): the partition
+    // leaves the device (or, without fallback, this is the error) and the
+    // state restarts, reported.
+    const int p = variable_owner[v];
+    const std::string reset = RecoverPartitionState(*this, p);
+    RNNLITE_RETURN_IF_ERROR(DisablePartition(p, s.message()));
+    Log("streaming state " + reset + " lost on the device and reset to its initial value");
+  }
   // A partition that fails to prepare is dropped and the plan recomputed;
   // each round disables at least one partition, so this terminates.
   for (size_t round = 0; round <= partitions.size(); ++round) {
@@ -476,12 +520,25 @@ Status Interpreter::Impl::RunStep(const ExecutionStep& st) {
   Status s = rec.kernel->Invoke(io);
   if (!s.ok()) {
     // The partition's device state is unknown now: the next
-    // AllocateTensors runs these nodes on the CPU (or fails without
-    // fallback); until then Invoke keeps reporting the error.
+    // AllocateTensors runs these nodes on the CPU (or re-prepares them
+    // without fallback); until then Invoke keeps reporting the error.
     allocated = false;
+    const std::string where = rec.delegate->name() + " partition " + std::to_string(st.partition);
+    // Streaming state is never silently lost (docs/robustness.md): a
+    // partition whose Invoke failed hands back the state as of before that
+    // Invoke, or fails to, and then the state restarts from its initial
+    // value and the error says so.
+    const std::string reset = RecoverPartitionState(*this, st.partition);
+    std::string note;
+    if (!rec.variables.empty()) {
+      note = reset.empty() ? "streaming state kept as of the last successful Invoke"
+                           : "streaming state " + reset + " lost on the device and reset to its initial value";
+      Log(where + ": " + note);
+      note = "; " + note;
+    }
     Status d = DisablePartition(st.partition, "Invoke failed: " + s.message());
     (void)d;
-    return s.WithContext(rec.delegate->name() + " partition " + std::to_string(st.partition) + ": ");
+    return Status(s.code(), where + ": " + s.message() + note);
   }
   for (int v : rec.variables) variable_state[v] = VariableState::kDeviceNewer;
   return Status::Ok();
@@ -500,24 +557,29 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
     m.init_status = InvalidArgument("Interpreter created without a model");
     return;
   }
-  m.subgraph = &m.model->graph().main();
-  m.tensors = m.subgraph->tensors;
-  const size_t n = m.tensors.size();
-  const size_t num_nodes = m.subgraph->nodes.size();
-  m.variable_init.assign(n, nullptr);
-  m.dynamic.assign(n, 0);
-  m.owned.resize(n);
-  m.owned_bytes.assign(n, 0);
-  m.variable_owner.assign(n, -1);
-  m.variable_state.assign(n, VariableState::kInSync);
-  m.deferred_node.assign(num_nodes, 0);
-  m.node_partition.assign(num_nodes, -1);
-  m.node_cpu_reason.assign(num_nodes, "");
+  m.InitSubgraph(0);
+}
+
+void Interpreter::Impl::InitSubgraph(int index) {
+  subgraph_index = index;
+  subgraph = &model->graph().subgraphs.at(static_cast<size_t>(index));
+  tensors = subgraph->tensors;
+  const size_t n = tensors.size();
+  const size_t num_nodes = subgraph->nodes.size();
+  variable_init.assign(n, nullptr);
+  dynamic.assign(n, 0);
+  owned.resize(n);
+  owned_bytes.assign(n, 0);
+  variable_owner.assign(n, -1);
+  variable_state.assign(n, VariableState::kInSync);
+  deferred_node.assign(num_nodes, 0);
+  node_partition.assign(num_nodes, -1);
+  node_cpu_reason.assign(num_nodes, "");
   for (size_t i = 0; i < n; ++i) {
-    Tensor& t = m.tensors[i];
+    Tensor& t = tensors[i];
     if (t.is_variable) {
       // A variable's model data is only its initial value.
-      m.variable_init[i] = t.constant_data;
+      variable_init[i] = t.constant_data;
       t.constant_data = nullptr;
       t.constant_bytes = 0;
     } else if (t.is_constant()) {
@@ -528,9 +590,9 @@ Interpreter::Interpreter(std::shared_ptr<const Model> model, InterpreterOptions 
   }
   const OpRegistry& registry = OpRegistry::Cpu();
   for (size_t i = 0; i < num_nodes; ++i) {
-    const KernelFactory* factory = registry.Find(m.subgraph->nodes[i]);
-    m.kernels.push_back(factory ? (*factory)() : nullptr);
-    m.plan.push_back({static_cast<int>(i), -1});
+    const KernelFactory* factory = registry.Find(subgraph->nodes[i]);
+    kernels.push_back(factory ? (*factory)() : nullptr);
+    plan.push_back({static_cast<int>(i), -1});
   }
 }
 
@@ -547,7 +609,11 @@ Tensor* Interpreter::tensor(int index) {
     // The caller may read or write the state through this pointer: make the
     // host copy current and let it win at the next Invoke.
     Status s = m.SyncVariableToHost(index);
-    if (!s.ok()) m.Log(s.message());
+    if (!s.ok()) {
+      // Never hand out a stale copy as if it were current.
+      m.ResetVariable(index);
+      m.Log(s.message() + "; streaming state '" + m.tensors[index].name + "' reset to its initial value");
+    }
     m.variable_state[index] = VariableState::kHostNewer;
   }
   return &m.tensors[index];

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "core/resource_variables.h"
 #include "rnnlite/delegate.h"
 #include "rnnlite/interpreter.h"
 
@@ -67,6 +68,23 @@ struct Interpreter::Impl {
   Phase phase = Phase::kIdle;
   int num_threads = 1;                // resolved from options.num_threads
   std::vector<StepProfile> profile;  // one per plan step when profiling
+
+  // Control flow (core/interpreter_subgraphs.cc). The Impl of the main
+  // subgraph is the root: it owns one child Impl per subgraph that WHILE,
+  // IF or CALL_ONCE call (created on first use; CPU only, no delegates) and
+  // the resource variables. Children point back at the root.
+  int subgraph_index = 0;
+  Impl* root = this;
+  std::vector<std::unique_ptr<Impl>> children;  // by subgraph index (root only)
+  std::vector<char> subgraph_active;            // re-entry guard (root only)
+  int call_depth = 0;                           // nesting of active calls (root only)
+  ResourceVariables resources;                  // root only
+  // Sets up tensors, kernels and the default plan for subgraph `index`.
+  void InitSubgraph(int index);
+  StatusOr<Impl*> Child(int index);
+  Status PrepareSubgraph(int index, const std::vector<const Tensor*>& inputs, std::vector<const Tensor*>* outputs,
+                         std::vector<char>* dynamic_outputs);
+  Status InvokeSubgraph(int index, const std::vector<const Tensor*>& inputs, std::vector<const Tensor*>* outputs);
 
   // Labels one profile entry per plan step (after the plan is final).
   void InitProfile();

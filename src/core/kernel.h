@@ -8,12 +8,15 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rnnlite/graph.h"
 #include "rnnlite/interpreter.h"
 #include "rnnlite/status.h"
 
 namespace rnnlite {
+
+class ResourceVariables;
 
 class KernelContext {
  public:
@@ -47,6 +50,29 @@ class KernelContext {
   virtual CpuKernels cpu_kernels() const = 0;
   // Threads this kernel may use (>= 1).
   virtual int num_threads() const = 0;
+
+  // Control flow (WHILE, IF, CALL_ONCE; docs/control_flow.md). Contexts
+  // outside an interpreter (kernel unit tests) have no subgraphs.
+  virtual int num_subgraphs() const { return 0; }
+  // Subgraph `index` of the model, or nullptr when out of range.
+  virtual const Subgraph* subgraph(int /*index*/) const { return nullptr; }
+  // Runs subgraph `index`'s shape propagation for inputs of these dtypes and
+  // shapes and points `outputs` at its output tensors; (*dynamic)[i] is 1
+  // when output i's shape is only known once the subgraph runs.
+  virtual Status PrepareSubgraph(int index, const std::vector<const Tensor*>& /*inputs*/,
+                                 std::vector<const Tensor*>* /*outputs*/, std::vector<char>* /*dynamic*/) {
+    return UnsupportedError("subgraph " + std::to_string(index) + ": no subgraphs outside an interpreter");
+  }
+  // Copies `inputs` into subgraph `index`'s inputs (re-preparing it when a
+  // shape changed) and runs it. `outputs` then point at its output tensors,
+  // valid until the next call for that subgraph.
+  virtual Status InvokeSubgraph(int index, const std::vector<const Tensor*>& /*inputs*/,
+                                std::vector<const Tensor*>* /*outputs*/) {
+    return UnsupportedError("subgraph " + std::to_string(index) + ": no subgraphs outside an interpreter");
+  }
+  // Resource variables shared by every subgraph of the interpreter, or
+  // nullptr outside one.
+  virtual ResourceVariables* resource_variables() { return nullptr; }
 
   // An InvalidArgument/Unsupported status whose message names this node:
   // "node 3 (RESHAPE): <message>".

@@ -10,7 +10,7 @@ namespace {
 
 using BO = tflite::BuiltinOptions;
 
-enum class Kind { kBool, kI8, kI32, kF32, kIntVector };
+enum class Kind { kBool, kI8, kI32, kF32, kIntVector, kString };
 
 struct Field {
   const char* name;
@@ -75,7 +75,8 @@ const std::map<Op, OptionsTable>& Tables() {
     (*t)[Op::kGather] = {BO::GatherOptions, {{"axis", tflite::GatherOptions::VT_AXIS, Kind::kI32, 0},
                                              {"batch_dims", tflite::GatherOptions::VT_BATCH_DIMS, Kind::kI32, 0}}};
     (*t)[Op::kTranspose] = {BO::TransposeOptions, {}};
-    for (Op op : {Op::kMean, Op::kSum, Op::kReduceMax, Op::kReduceMin, Op::kReduceProd}) {
+    for (Op op : {Op::kMean, Op::kSum, Op::kReduceMax, Op::kReduceMin, Op::kReduceProd, Op::kReduceAny,
+                  Op::kReduceAll}) {
       (*t)[op] = {BO::ReducerOptions, {{"keep_dims", tflite::ReducerOptions::VT_KEEP_DIMS, Kind::kBool, 0}}};
     }
     (*t)[Op::kSqueeze] = {BO::SqueezeOptions,
@@ -165,6 +166,14 @@ const std::map<Op, OptionsTable>& Tables() {
                          {"body_subgraph_index", tflite::WhileOptions::VT_BODY_SUBGRAPH_INDEX, Kind::kI32, 0}}};
     (*t)[Op::kCallOnce] = {BO::CallOnceOptions,
                            {{"init_subgraph_index", tflite::CallOnceOptions::VT_INIT_SUBGRAPH_INDEX, Kind::kI32, 0}}};
+    (*t)[Op::kReverseSequence] = {BO::ReverseSequenceOptions,
+                                  {{"seq_dim", tflite::ReverseSequenceOptions::VT_SEQ_DIM, Kind::kI32, 0},
+                                   {"batch_dim", tflite::ReverseSequenceOptions::VT_BATCH_DIM, Kind::kI32, 0}}};
+    (*t)[Op::kVarHandle] = {BO::VarHandleOptions,
+                            {{"container", tflite::VarHandleOptions::VT_CONTAINER, Kind::kString, 0},
+                             {"shared_name", tflite::VarHandleOptions::VT_SHARED_NAME, Kind::kString, 0}}};
+    (*t)[Op::kReadVariable] = {BO::ReadVariableOptions, {}};
+    (*t)[Op::kAssignVariable] = {BO::AssignVariableOptions, {}};
     return t;
   }();
   return *tables;
@@ -175,6 +184,8 @@ void SetDefault(const Field& f, AttrMap* attrs) {
     attrs->SetFloat(f.name, f.default_value);
   } else if (f.kind == Kind::kIntVector) {
     // Absent vectors stay absent: "no new_shape" differs from "new_shape []".
+  } else if (f.kind == Kind::kString) {
+    attrs->SetString(f.name, "");
   } else {
     attrs->SetInt(f.name, static_cast<int64_t>(f.default_value));
   }
@@ -213,6 +224,11 @@ Status ReadBuiltinOptions(Op op, uint8_t options_type, const flatbuffers::Table*
         if (v != nullptr) attrs->SetInts(f.name, std::vector<int64_t>(v->begin(), v->end()));
         break;
       }
+      case Kind::kString: {
+        const auto* v = options->GetPointer<const flatbuffers::String*>(f.vt);
+        attrs->SetString(f.name, v != nullptr ? v->str() : "");
+        break;
+      }
     }
   }
   return Status::Ok();
@@ -224,7 +240,11 @@ std::pair<uint8_t, uint32_t> WriteBuiltinOptions(Op op, const AttrMap& attrs, fl
   const OptionsTable& table = it->second;
   // Vectors must be serialized before the table starts.
   std::vector<std::pair<flatbuffers::voffset_t, flatbuffers::Offset<flatbuffers::Vector<int32_t>>>> vectors;
+  std::vector<std::pair<flatbuffers::voffset_t, flatbuffers::Offset<flatbuffers::String>>> strings;
   for (const Field& f : table.fields) {
+    if (f.kind == Kind::kString && !attrs.GetString(f.name).empty()) {
+      strings.emplace_back(f.vt, fbb.CreateString(attrs.GetString(f.name)));
+    }
     if (f.kind != Kind::kIntVector || !attrs.Has(f.name)) continue;
     std::vector<int64_t> v64 = attrs.GetInts(f.name);
     std::vector<int32_t> v32(v64.begin(), v64.end());
@@ -250,10 +270,12 @@ std::pair<uint8_t, uint32_t> WriteBuiltinOptions(Op op, const AttrMap& attrs, fl
                               static_cast<float>(f.default_value));
         break;
       case Kind::kIntVector:
+      case Kind::kString:
         break;
     }
   }
   for (auto& [vt, off] : vectors) fbb.AddOffset(vt, off);
+  for (auto& [vt, off] : strings) fbb.AddOffset(vt, off);
   return {static_cast<uint8_t>(table.type), fbb.EndTable(start)};
 }
 

@@ -14,5 +14,15 @@ void RegisterShapeKernels(OpRegistry& registry);
 void RegisterComputeKernels(OpRegistry& registry);
 // The fused recurrent op (SequenceRnn) and the TFLite sequence builtins.
 void RegisterSequenceRnnKernels(OpRegistry& registry);
+// WHILE, IF, CALL_ONCE (control_flow.cc).
+void RegisterControlFlowKernels(OpRegistry& registry);
+// VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE (resource_vars.cc).
+void RegisterResourceVariableKernels(OpRegistry& registry);
+// Comparisons, LOGICAL_AND/OR/NOT, SELECT, SELECT_V2 (logic_ops.cc).
+void RegisterLogicKernels(OpRegistry& registry);
+// REDUCE_ANY, REDUCE_ALL, REDUCE_MIN (logic_reduce.cc).
+void RegisterLogicReduceKernels(OpRegistry& registry);
+// REVERSE_SEQUENCE (reverse_sequence.cc).
+void RegisterReverseSequenceKernels(OpRegistry& registry);
 
 }  // namespace rnnlite

@@ -9,6 +9,11 @@ void RegisterCpuKernels(OpRegistry& registry) {
   RegisterShapeKernels(registry);
   RegisterComputeKernels(registry);
   RegisterSequenceRnnKernels(registry);
+  RegisterControlFlowKernels(registry);
+  RegisterResourceVariableKernels(registry);
+  RegisterLogicKernels(registry);
+  RegisterLogicReduceKernels(registry);
+  RegisterReverseSequenceKernels(registry);
 }
 
 }  // namespace rnnlite

@@ -36,6 +36,10 @@ const char* const kConvertHelp =
     "  --no-fold                 keep constant sub-graphs as ops\n"
     "  --keep-rnn-glue           keep the Transpose/Reshape/Squeeze after\n"
     "                            recurrent layers instead of folding it\n"
+    "  --no-fuse-loops           .tflite input: keep the WHILE loops TensorFlow\n"
+    "                            emits for RNN layers (by default each proven\n"
+    "                            one becomes one fused recurrent node; every loop\n"
+    "                            fused or left is listed with the reason)\n"
     "  --quiet                   print nothing on success\n"
     "\n"
     "On failure nothing is written; the message lists every node that cannot\n"
@@ -52,6 +56,7 @@ CliResult RunConvert(const std::vector<std::string>& args) {
                            {"input-shape", true, true},
                            {"no-fold", false, false},
                            {"keep-rnn-glue", false, false},
+                           {"no-fuse-loops", false, false},
                            {"quiet", false, false}},
                           &parsed);
   if (!r.ok()) return r;
@@ -61,6 +66,7 @@ CliResult RunConvert(const std::vector<std::string>& args) {
   ConvertOptions options;
   options.fold_constants = !parsed.Has("no-fold");
   options.fold_rnn_glue = !parsed.Has("keep-rnn-glue");
+  options.fuse_loops = !parsed.Has("no-fuse-loops");
   for (const std::string& spec : parsed.GetAll("input-shape")) {
     auto kv = SplitAssignment(spec);
     if (!kv) return CliResult::Usage("--input-shape wants NAME=D0,D1,..., got '" + spec + "'");

@@ -9,6 +9,7 @@
 
 #include "cli_util.h"
 #include "delegate_choice.h"
+#include "rnnlite/convert.h"
 #include "rnnlite/interpreter.h"
 #include "rnnlite/model.h"
 
@@ -156,13 +157,18 @@ void PrintSubgraph(size_t index, const Subgraph& sg) {
 
 CliResult RunInspect(const std::vector<std::string>& args) {
   ParsedArgs parsed;
-  CliResult r = ParseArgs(args, kDelegateOptions, &parsed);
+  std::vector<OptionSpec> specs = kDelegateOptions;
+  specs.push_back({"fuse-loops", false, false});
+  CliResult r = ParseArgs(args, specs, &parsed);
   if (!r.ok()) return r;
   if (parsed.positional.size() != 1) return CliResult::Usage("expected exactly one MODEL argument");
   const std::string& path = parsed.positional[0];
 
-  auto model = Model::FromFile(path);
-  if (!model.ok()) return CliResult::FromStatus(model.status());  // names the file
+  // --fuse-loops: TensorFlow's WHILE-loop RNNs become fused recurrent nodes.
+  LoopFusionReport fusion;
+  auto model = parsed.Has("fuse-loops") ? LoadTfliteFusingLoops(path, &fusion) : Model::FromFile(path);
+  if (!model.ok()) return CliResult::FromStatus(model.status(), parsed.Has("fuse-loops") ? path : "");
+  if (parsed.Has("fuse-loops")) std::printf("%s\n", fusion.Summary().c_str());
   const Graph& graph = model.value()->graph();
 
   std::map<std::string, int> op_counts;

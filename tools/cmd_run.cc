@@ -16,6 +16,7 @@
 #include "cli_util.h"
 #include "delegate_choice.h"
 #include "npy.h"
+#include "rnnlite/convert.h"
 #include "rnnlite/interpreter.h"
 #include "rnnlite/model.h"
 
@@ -28,7 +29,7 @@ constexpr int64_t kMaxRuns = 1000000;
 const std::vector<OptionSpec> kRunOptions = {
     {"input", true, true},        {"random-inputs", false, false}, {"seed", true, false},
     {"input-shape", true, true},  {"output-dir", true, false},     {"runs", true, false},
-    {"check", false, false},
+    {"check", false, false},      {"fuse-loops", false, false},
 };
 
 std::vector<OptionSpec> RunOptions() {
@@ -258,8 +259,11 @@ CliResult RunRun(const std::vector<std::string>& args) {
 
   // --- load ------------------------------------------------------------------
   auto start = Clock::now();
-  auto loaded = Model::FromFile(path);
-  if (!loaded.ok()) return CliResult::FromStatus(loaded.status());  // names the file
+  // --fuse-loops: TensorFlow's WHILE-loop RNNs become fused recurrent nodes.
+  LoopFusionReport fusion;
+  auto loaded = parsed.Has("fuse-loops") ? LoadTfliteFusingLoops(path, &fusion) : Model::FromFile(path);
+  if (!loaded.ok()) return CliResult::FromStatus(loaded.status(), parsed.Has("fuse-loops") ? path : "");
+  if (parsed.Has("fuse-loops")) std::printf("%s\n", fusion.Summary().c_str());
   const double load_ms = MillisSince(start);
   Interpreter interp(loaded.value());
   std::string backend;

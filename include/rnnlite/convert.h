@@ -20,10 +20,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rnnlite/graph.h"
+#include "rnnlite/model.h"
 #include "rnnlite/status.h"
 
 namespace rnnlite {
@@ -44,6 +46,29 @@ struct ConvertOptions {
   std::string external_data_dir;
   // Files (model or external data) larger than this are rejected unread.
   uint64_t max_file_bytes = uint64_t{1} << 34;  // 16 GiB
+  // .tflite input: replace the WHILE loops TensorFlow's converter emits for
+  // recurrent layers by fused SequenceRnn nodes (FuseRecurrentLoops).
+  bool fuse_loops = true;
+};
+
+// What FuseRecurrentLoops did with one WHILE loop.
+struct LoopFusionEntry {
+  int subgraph = 0;      // subgraph that held the WHILE
+  int node = -1;         // its node index before the pass
+  std::string name;      // the loop's name (its body subgraph, less "_body")
+  bool fused = false;
+  std::string detail;    // fused: the recurrent node ("LSTM H=8 ..."); else why not
+};
+
+struct LoopFusionReport {
+  int loops = 0;               // WHILE nodes seen
+  int fused = 0;               // replaced by SequenceRnn nodes
+  int reverse_folded = 0;      // go_backwards loops turned into reverse nodes
+  int bidirectional_merged = 0;  // forward + reverse pairs made one node
+  int removed_nodes = 0;       // dead nodes dropped afterwards
+  int removed_subgraphs = 0;   // condition/body subgraphs dropped
+  std::vector<LoopFusionEntry> entries;
+  std::string Summary() const;
 };
 
 // One node the converter could not handle.
@@ -67,6 +92,7 @@ struct ConvertReport {
   std::map<std::string, int> ops_out_by_type;
   std::vector<ConvertIssue> issues;  // empty on success
   std::vector<std::string> notes;    // non-fatal remarks (e.g. a dropped Dropout)
+  LoopFusionReport loop_fusion;      // .tflite input with fuse_loops
 
   // Multi-line human-readable summary (ops in/out, fused layers, ...).
   std::string Summary() const;
@@ -89,6 +115,22 @@ StatusOr<ConvertResult> ConvertOnnxBytes(const void* data, size_t size, const Co
 // SequenceRnn) and drops dead nodes and tensors, so writing it back
 // normalizes options.
 StatusOr<ConvertResult> ConvertTfliteFile(const std::string& path, const ConvertOptions& options = {});
+
+// Replaces every WHILE loop that TensorFlow's TFLite converter emitted for
+// a Keras LSTM / GRU / SimpleRNN layer or a tf.compat.v1 RNN cell (see
+// docs/convert.md) by ONE SequenceRnn node computing the same function, and
+// removes the subgraphs, nodes and tensors only the loop used. A loop is
+// fused only when its structure and constants are proven to be such a
+// layer; every other loop stays (and still runs), and the report says why.
+// Call it on a Graph before Model::FromGraph to fuse at load time. The
+// only error is a graph that fails ValidateGraph on entry (InvalidModel;
+// nothing is changed then).
+StatusOr<LoopFusionReport> FuseRecurrentLoops(Graph& graph);
+
+// Loads a .tflite file, fuses its recurrent loops and wraps the result in a
+// Model (the load-time form of FuseRecurrentLoops). `report` may be null.
+StatusOr<std::shared_ptr<const Model>> LoadTfliteFusingLoops(const std::string& path,
+                                                             LoopFusionReport* report = nullptr);
 
 // True if the file starts like a .tflite flatbuffer (identifier "TFL3").
 bool LooksLikeTflite(const std::string& path);

@@ -49,6 +49,7 @@ std::string ConvertReport::Summary() const {
   s += "\nnodes folded to constants: " + std::to_string(folded_nodes);
   s += "\ndead nodes removed: " + std::to_string(removed_nodes);
   if (folded_rnn_glue > 0) s += "\nrecurrent output glue folded: " + std::to_string(folded_rnn_glue);
+  if (loop_fusion.loops > 0) s += "\n" + loop_fusion.Summary();
   for (const std::string& n : notes) s += "\nnote: " + n;
   return s;
 }
@@ -92,6 +93,16 @@ StatusOr<OnnxTensorData> ReadOnnxTensorFile(const std::string& path) {
   });
 }
 
+StatusOr<std::shared_ptr<const Model>> LoadTfliteFusingLoops(const std::string& path, LoopFusionReport* report) {
+  return Guarded([&]() -> StatusOr<std::shared_ptr<const Model>> {
+    ConvertOptions options;
+    options.fuse_loops = true;
+    RNNLITE_ASSIGN_OR_RETURN(ConvertResult r, ConvertTfliteFile(path, options));
+    if (report) *report = r.report.loop_fusion;
+    return Model::FromGraph(std::move(r.graph));
+  });
+}
+
 bool LooksLikeTflite(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   char head[8] = {};
@@ -120,6 +131,9 @@ StatusOr<ConvertResult> ConvertTfliteFile(const std::string& path, const Convert
     }
     for (const Node& n : model->graph().main().nodes) r.report.ops_in_by_type[NodeOpName(n)]++;
     r.report.ops_in = static_cast<int>(model->graph().main().nodes.size());
+    if (options.fuse_loops) {
+      RNNLITE_ASSIGN_OR_RETURN(r.report.loop_fusion, FuseRecurrentLoops(r.graph));
+    }
     Subgraph& sg = r.graph.main();
     // Only the main subgraph is pruned: other subgraphs are reached through
     // control-flow ops whose operands this pass does not model.

@@ -27,6 +27,9 @@ const Command kCommands[] = {
      "  --delegate-option K=V     backend setting (repeatable), e.g.\n"
      "                            allow_cpu_device=1 lets Vulkan use lavapipe\n"
      "  --require-full-delegation any node left on the CPU is an error\n"
+     "  --fuse-loops              first replace the WHILE loops TensorFlow's\n"
+     "                            converter made of RNN layers by fused recurrent\n"
+     "                            nodes (docs/control_flow.md)\n"
      "\n"
      "exit status: 0 ok, 1 usage error, 2 the model cannot be loaded\n",
      RunInspect},
@@ -53,6 +56,9 @@ const Command kCommands[] = {
      "  --delegate-option K=V     backend setting (repeatable), e.g.\n"
      "                            allow_cpu_device=1 lets Vulkan use lavapipe\n"
      "  --require-full-delegation any node left on the CPU is an error\n"
+     "  --fuse-loops              first replace the WHILE loops TensorFlow's\n"
+     "                            converter made of RNN layers by fused recurrent\n"
+     "                            nodes (docs/control_flow.md)\n"
      "\n"
      "Inputs may be named by tensor name or by their position among graph inputs.\n"
      "exit status: 0 ok, 1 usage error, 2 model or input error\n",

@@ -491,6 +491,12 @@ StatusOr<ConvertResult> ImportOnnx(const onnx::ModelProto& model, const std::str
       poison();
       continue;
     }
+    // Every ONNX op has at least one output and converters name their result
+    // after output 0: a (hostile) node without one must not reach them.
+    if (node.output_size() == 0) {
+      rep.issues.push_back({ctx.label(), key, "node has no outputs"});
+      continue;
+    }
     auto conv = table.find(key);
     if (conv == table.end()) {
       const bool default_domain = node.domain().empty() || node.domain() == "ai.onnx";

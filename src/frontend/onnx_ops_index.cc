@@ -1,6 +1,7 @@
 // ONNX ops that select or pad by index: Slice, Gather, Pad.
 #include <algorithm>
 #include <climits>
+#include <limits>
 
 #include "frontend/importer.h"
 
@@ -164,6 +165,12 @@ StatusOr<int> PadAxisByGather(NodeContext& c, int x, int64_t axis, int64_t befor
   if (reflect && (before > n - 1 || after > n - 1)) {
     return InvalidArgument("reflect padding larger than the dim minus one");
   }
+  // The index list is a constant of the output model, one entry per padded
+  // element: a hostile pad must not make it (or the time to fill it) huge.
+  constexpr int64_t kMaxPaddedDim = int64_t{1} << 24;
+  if (n > kMaxPaddedDim || before > kMaxPaddedDim - n || after > kMaxPaddedDim - n - before) {
+    return Unsupported("reflect/edge padding to a dim above " + std::to_string(kMaxPaddedDim));
+  }
   std::vector<int32_t> idx;
   for (int64_t i = -before; i < n + after; ++i) {
     int64_t j = i;
@@ -225,8 +232,14 @@ Status ConvertPad(NodeContext& c) {
     after[a] = pads[k + axes.size()];
     if (before[a] < 0 || after[a] < 0) return Unsupported("negative pads (cropping) are not supported");
   }
+  // .tflite dims are int32; checking here also keeps the sums from overflowing.
+  constexpr int64_t kMaxDim = std::numeric_limits<int32_t>::max();
   Dims out = in;
   for (int64_t a = 0; a < rank; ++a) {
+    if (before[a] > kMaxDim || after[a] > kMaxDim - before[a] ||
+        (out[a] >= 0 && out[a] > kMaxDim - before[a] - after[a])) {
+      return Unsupported("padding axis " + std::to_string(a) + " gives a dim above 2^31-1");
+    }
     if (out[a] >= 0) out[a] += before[a] + after[a];
   }
   if (mode == "reflect" || mode == "edge") {

@@ -2,6 +2,7 @@
 // Shape, ConstantOfShape, Expand, Reshape, Flatten, Squeeze, Unsqueeze,
 // Transpose, Concat, Split.
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <set>
 
@@ -104,6 +105,8 @@ StatusOr<Dims> DimsFromShapeInput(NodeContext& c, int i) {
     for (size_t k = 0; k < out.size() && k < known->size(); ++k) {
       if ((*known)[k] != kUnknownValue) {
         if ((*known)[k] < 0) return InvalidArgument("shape has negative dim " + std::to_string((*known)[k]));
+        // .tflite dims are int32: a larger one would wrap (found by fuzz_onnx).
+        if ((*known)[k] > INT32_MAX) return Unsupported("shape dim " + std::to_string((*known)[k]) + " exceeds 2^31-1");
         out[k] = (*known)[k];
       }
     }
@@ -175,13 +178,15 @@ Dims ReshapeDims(const Dims& in, const std::vector<int64_t>& target, const std::
       rest_static = false;
     } else {
       out.push_back(t);
-      out_rest *= t;
+      // A hostile target can overflow the product; the inferred dim then
+      // stays unknown (the reshape kernel refuses it at run time).
+      if (__builtin_mul_overflow(out_rest, t, &out_rest)) rest_static = false;
     }
   }
   for (size_t i = 0; i < in.size(); ++i) {
     if (i < copy.size() && copy[i]) continue;
     if (in[i] < 0) rest_static = false;
-    else in_rest *= in[i];
+    else if (__builtin_mul_overflow(in_rest, in[i], &in_rest)) rest_static = false;
   }
   if (infer >= 0 && rest_static && out_rest > 0) out[infer] = in_rest / out_rest;
   return out;
@@ -272,6 +277,10 @@ Status ConvertReshape(NodeContext& c) {
     auto known = c.KnownInts(1);
     target = known ? *known : std::vector<int64_t>(sd[0], kUnknownValue);
     if (!c.is_const(1)) runtime = c.input(1);
+  }
+  // .tflite dims are int32: a larger one would wrap (found by fuzz_onnx).
+  for (int64_t t : target) {
+    if (t != kUnknownValue && t > INT32_MAX) return Unsupported("shape dim " + std::to_string(t) + " exceeds 2^31-1");
   }
   return EmitReshape(c, c.input(0), target, allowzero, runtime);
 }

@@ -1,21 +1,31 @@
 // Times one SequenceRnn node (rnnlite's recurrent op) per backend:
 //
-//   cpu-reference  the plain interpreter (the reference kernels)
+//   cpu-reference  the interpreter with CpuKernels::kReference (the oracle)
+//   cpu-fast       the interpreter with CpuKernels::kFast (the default;
+//                  threads: RNNLITE_BENCH_THREADS, default 2)
 //   vulkan         librnnlite_vulkan.so via LoadDelegatePlugin; CPU-type
 //                  devices (lavapipe) only with RNNLITE_VULKAN_ALLOW_CPU=1
+//   cuda           librnnlite_cuda.so via LoadDelegatePlugin("cuda"); skipped
+//                  with the reason when the plugin or a device is absent
 //
-// over T in {128, 1024, 8192}, B in {1, 8, 64}, H in {128, 512, 1024}, LSTM
-// and GRU, uni- and bidirectional, input size I = H. Benchmark names read
-//   SequenceRnn/<backend>/<LSTM|GRU>/<uni|bi>/T:<T>/B:<B>/H:<H>/real_time
-// so --benchmark_filter picks a slice. Without a filter only the smallest
-// slice runs (T=128, B in {1, 8}, H=128): the full grid is hours of CPU
-// reference time; ask for it with --benchmark_filter=. (docs/benchmarks.md).
+// over T in {128, 1024, 8192}, B in {1, 8, 64}, H in {128, 256, 512, 1024},
+// LSTM, GRU and RNN, uni- and bidirectional, input size I = H. Names read
+//   SequenceRnn/<backend>/<LSTM|GRU|RNN>/<uni|bi>/T:<T>/B:<B>/H:<H>/real_time
+// so --benchmark_filter picks a slice. Without a filter only a small slice
+// runs (T=128, B in {1, 8}, H=128); the full grid (--benchmark_filter=.)
+// is hours of CPU reference time (docs/benchmarks.md).
 //
 // One iteration is one Invoke: host upload of X, the whole sequence, host
-// download of Y. Counters:
+// download of Y. The CPU column is the whole process's CPU time (all
+// threads), so CPU > wall means the threads ran in parallel and CPU << wall
+// means they waited (a busy machine). Counters:
 //   us_per_step  wall microseconds per timestep (Invoke time / T)
 //   GFLOP/s      matrix work only, 2*D*T*B*G*H*(I+H) per Invoke (G gates);
 //                the elementwise gate math is not counted
+//   GB/s         effective bandwidth: the bytes an implementation cannot
+//                avoid moving, over the wall time: X and Y once, W once,
+//                R once per step (a step needs all of R and, past the
+//                caches' size, streams it from memory)
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -39,15 +49,27 @@ using rnnlite::DType;
 using rnnlite::RnnCell;
 using rnnlite::RnnDirection;
 
+enum class Backend { kCpuReference, kCpuFast, kVulkan, kCuda };
+
+const char* BackendName(Backend b) {
+  switch (b) {
+    case Backend::kCpuReference: return "cpu-reference";
+    case Backend::kCpuFast: return "cpu-fast";
+    case Backend::kVulkan: return "vulkan";
+    case Backend::kCuda: return "cuda";
+  }
+  return "?";
+}
+
 struct Config {
-  bool vulkan = false;
+  Backend backend = Backend::kCpuReference;
   RnnCell cell = RnnCell::kLstm;
   bool bidirectional = false;
   int t = 0;
   int b = 0;
   int h = 0;
 
-  int gates() const { return cell == RnnCell::kLstm ? 4 : 3; }
+  int gates() const { return cell == RnnCell::kLstm ? 4 : cell == RnnCell::kGru ? 3 : 1; }
   int dirs() const { return bidirectional ? 2 : 1; }
   int input_size() const { return h; }
 };
@@ -108,20 +130,27 @@ rnnlite::StatusOr<std::shared_ptr<const rnnlite::Model>> BuildModel(const Config
   return rnnlite::Model::FromGraph(std::move(graph));
 }
 
-// Loaded once and kept for the process (a Vulkan device torn down from a
+rnnlite::StatusOr<std::shared_ptr<rnnlite::Delegate>>* LoadPlugin(const char* name) {
+  rnnlite::DelegateOptions options;
+  const char* allow = std::getenv("RNNLITE_VULKAN_ALLOW_CPU");
+  if (allow != nullptr && std::strcmp(allow, "1") == 0) options.extra["allow_cpu_device"] = "1";
+  if (const char* p = std::getenv("RNNLITE_BENCH_PRECISION"); p != nullptr && std::strcmp(p, "fp16") == 0) {
+    options.precision = rnnlite::Precision::kFp16;
+  }
+  return new rnnlite::StatusOr<std::shared_ptr<rnnlite::Delegate>>(rnnlite::LoadDelegatePlugin(name, options));
+}
+
+// Loaded once and kept for the process (a GPU device torn down from a
 // static destructor can crash inside layers whose statics are already gone).
-const rnnlite::StatusOr<std::shared_ptr<rnnlite::Delegate>>& VulkanDelegate() {
-  static auto* loaded = [] {
-    rnnlite::DelegateOptions options;
-    const char* allow = std::getenv("RNNLITE_VULKAN_ALLOW_CPU");
-    if (allow != nullptr && std::strcmp(allow, "1") == 0) options.extra["allow_cpu_device"] = "1";
-    if (const char* p = std::getenv("RNNLITE_BENCH_PRECISION"); p != nullptr && std::strcmp(p, "fp16") == 0) {
-      options.precision = rnnlite::Precision::kFp16;
-    }
-    return new rnnlite::StatusOr<std::shared_ptr<rnnlite::Delegate>>(
-        rnnlite::LoadDelegatePlugin("vulkan", options));
-  }();
-  return *loaded;
+const rnnlite::StatusOr<std::shared_ptr<rnnlite::Delegate>>& GpuDelegate(Backend b) {
+  static auto* vulkan = LoadPlugin("vulkan");
+  static auto* cuda = LoadPlugin("cuda");
+  return b == Backend::kCuda ? *cuda : *vulkan;
+}
+
+int BenchThreads() {
+  const char* t = std::getenv("RNNLITE_BENCH_THREADS");
+  return t != nullptr ? std::atoi(t) : 2;
 }
 
 void RunSequenceRnn(benchmark::State& state, Config c) {
@@ -132,11 +161,16 @@ void RunSequenceRnn(benchmark::State& state, Config c) {
   }
   rnnlite::InterpreterOptions options;
   options.max_tensor_bytes = uint64_t{64} << 30;  // the largest grid point needs ~6 GiB of X and Y
+  options.cpu_kernels = c.backend == Backend::kCpuReference ? rnnlite::CpuKernels::kReference
+                                                             : rnnlite::CpuKernels::kFast;
+  options.num_threads = BenchThreads();
   rnnlite::Interpreter interp(model.value(), options);
-  if (c.vulkan) {
-    const auto& delegate = VulkanDelegate();
+  if (c.backend == Backend::kVulkan || c.backend == Backend::kCuda) {
+    const auto& delegate = GpuDelegate(c.backend);
     if (!delegate.ok()) {
-      state.SkipWithError(("no usable Vulkan device: " + delegate.status().ToString()).c_str());
+      state.SkipWithError((std::string("no usable ") + BackendName(c.backend) +
+                           " backend: " + delegate.status().ToString())
+                              .c_str());
       return;
     }
     rnnlite::Status s = interp.ModifyGraphWithDelegate(delegate.value());
@@ -184,25 +218,50 @@ void RunSequenceRnn(benchmark::State& state, Config c) {
   const double flops = 2.0 * c.dirs() * c.t * double(c.b) * c.gates() * c.h * (c.input_size() + c.h);
   state.counters["us_per_step"] = benchmark::Counter(seconds * 1e6 / (invokes * c.t));
   state.counters["GFLOP/s"] = benchmark::Counter(flops * invokes / seconds / 1e9);
+  const double io_bytes = 4.0 * c.t * double(c.b) * (c.input_size() + c.dirs() * c.h);
+  const double weight_bytes = 4.0 * c.dirs() * c.gates() * double(c.h) * (c.input_size() + double(c.t) * c.h);
+  state.counters["GB/s"] = benchmark::Counter((io_bytes + weight_bytes) * invokes / seconds / 1e9);
 }
 
 void RegisterAll() {
-  for (bool vulkan : {false, true}) {
-    for (RnnCell cell : {RnnCell::kLstm, RnnCell::kGru}) {
+  for (Backend backend : {Backend::kCpuReference, Backend::kCpuFast, Backend::kVulkan, Backend::kCuda}) {
+    for (RnnCell cell : {RnnCell::kLstm, RnnCell::kGru, RnnCell::kRnn}) {
       for (bool bi : {false, true}) {
         for (int t : {128, 1024, 8192}) {
           for (int b : {1, 8, 64}) {
-            for (int h : {128, 512, 1024}) {
-              const Config c{vulkan, cell, bi, t, b, h};
-              const std::string name = std::string("SequenceRnn/") + (vulkan ? "vulkan" : "cpu-reference") +
-                                       (cell == RnnCell::kLstm ? "/LSTM" : "/GRU") + (bi ? "/bi" : "/uni") +
+            for (int h : {128, 256, 512, 1024}) {
+              const Config c{backend, cell, bi, t, b, h};
+              const char* cell_name = cell == RnnCell::kLstm ? "/LSTM" : cell == RnnCell::kGru ? "/GRU" : "/RNN";
+              const std::string name = std::string("SequenceRnn/") + BackendName(backend) + cell_name +
+                                       (bi ? "/bi" : "/uni") +
                                        "/T:" + std::to_string(t) + "/B:" + std::to_string(b) +
                                        "/H:" + std::to_string(h);
               benchmark::RegisterBenchmark(name.c_str(), [c](benchmark::State& state) { RunSequenceRnn(state, c); })
                   ->Unit(benchmark::kMillisecond)
+                  ->MeasureProcessCPUTime()
                   ->UseRealTime();
             }
           }
+        }
+      }
+    }
+  }
+  // The issue-8 target shapes (T = 1000, B in {1, 16, 64}, I = H in
+  // {256, 512}; LSTM, GRU, bidirectional LSTM), compared against ONNX
+  // Runtime in docs/performance.md:
+  //   SequenceRnnTarget/<backend>/<LSTM|GRU|biLSTM>/T:1000/B:<B>/H:<H>/real_time
+  for (Backend backend : {Backend::kCpuReference, Backend::kCpuFast, Backend::kVulkan, Backend::kCuda}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      for (int b : {1, 16, 64}) {
+        for (int h : {256, 512}) {
+          const Config c{backend, kind == 1 ? RnnCell::kGru : RnnCell::kLstm, kind == 2, 1000, b, h};
+          const std::string name = std::string("SequenceRnnTarget/") + BackendName(backend) +
+                                   (kind == 0 ? "/LSTM" : kind == 1 ? "/GRU" : "/biLSTM") +
+                                   "/T:1000/B:" + std::to_string(b) + "/H:" + std::to_string(h);
+          benchmark::RegisterBenchmark(name.c_str(), [c](benchmark::State& state) { RunSequenceRnn(state, c); })
+              ->Unit(benchmark::kMillisecond)
+              ->MeasureProcessCPUTime()
+              ->UseRealTime();
         }
       }
     }
@@ -219,7 +278,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--benchmark_filter", 18) == 0) has_filter = true;
   }
-  std::string default_filter = "--benchmark_filter=/T:128/B:(1|8)/H:128/";
+  std::string default_filter = "--benchmark_filter=^SequenceRnn/.*/T:128/B:(1|8)/H:128/";
   if (!has_filter) args.push_back(default_filter.data());
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());

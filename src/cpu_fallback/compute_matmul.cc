@@ -1,6 +1,8 @@
-// FULLY_CONNECTED and BATCH_MATMUL: float32 reference kernels with TFLite
-// semantics. Both re-derive their geometry in Eval from the tensors' current
-// shapes, so a stale plan can never index past a buffer.
+// FULLY_CONNECTED and BATCH_MATMUL: float32 kernels with TFLite semantics.
+// With fast CPU kernels (the default) the products go through Sgemm (the
+// GEMM of the fast recurrent op, gemm.h); with CpuKernels::kReference
+// through the plain loops below. Both re-derive their geometry in Eval from
+// the tensors' current shapes, so a stale plan can never index past a buffer.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -9,6 +11,7 @@
 #include "core/op_registry.h"
 #include "cpu_fallback/compute_kernels.h"
 #include "cpu_fallback/compute_util.h"
+#include "cpu_fallback/gemm.h"
 #include "cpu_fallback/kernel_util.h"
 
 namespace rnnlite::compute {
@@ -108,6 +111,16 @@ class FullyConnectedKernel : public OpKernel {
     const float* w = weights->data_as<float>();
     const float* b = bias != nullptr ? bias->data_as<float>() : nullptr;
     float* y = ctx.output(0)->data_as<float>();
+    if (ctx.cpu_kernels() == CpuKernels::kFast) {
+      Sgemm(false, true, p.batch, p.units, p.in, x, p.in, w, p.in, y, p.units, false);
+      for (int64_t n = 0; n < p.batch; ++n) {
+        float* row = y + n * p.units;
+        for (int64_t u = 0; u < p.units; ++u) {
+          row[u] = ApplyFusedActivation(b != nullptr ? row[u] + b[u] : row[u], p.act);
+        }
+      }
+      return Status::Ok();
+    }
     for (int64_t n = 0; n < p.batch; ++n) {
       const float* row = x + n * p.in;
       for (int64_t u = 0; u < p.units; ++u) {
@@ -219,6 +232,7 @@ class BatchMatmulKernel : public OpKernel {
       if (p.rhs_batch[i] == 1) rhs_stride[i] = 0;
     }
     const int64_t batches = NumElements(p.out_batch);
+    const bool fast = ctx.cpu_kernels() == CpuKernels::kFast;
     std::vector<int32_t> idx(p.out_batch.size(), 0);
     for (int64_t bi = 0; bi < batches; ++bi) {
       int64_t lhs_off = 0, rhs_off = 0;
@@ -229,7 +243,10 @@ class BatchMatmulKernel : public OpKernel {
       const float* am = a + lhs_off * lhs_mat;
       const float* bm = b + rhs_off * rhs_mat;
       float* ym = y + bi * out_mat;
-      for (int64_t i = 0; i < p.m; ++i) {
+      if (fast) {
+        Sgemm(p.adj_x, p.adj_y, p.m, p.n, p.k, am, p.adj_x ? p.m : p.k, bm, p.adj_y ? p.k : p.n, ym, p.n, false);
+      }
+      for (int64_t i = 0; i < (fast ? 0 : p.m); ++i) {
         for (int64_t j = 0; j < p.n; ++j) {
           float acc = 0.0f;
           for (int64_t t = 0; t < p.k; ++t) {

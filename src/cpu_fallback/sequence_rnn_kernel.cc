@@ -1,13 +1,20 @@
 // CPU kernel of the SequenceRnn custom op: validation and shape propagation
-// in Prepare, the reference (sequence_rnn_ref) in Eval, and the write-back of
-// final states into variable state inputs (streaming across Invoke).
+// in Prepare; in Eval the fast path (sequence_rnn_fast) when the interpreter
+// asks for fast CPU kernels and the fast path covers the node, else the
+// reference (sequence_rnn_ref); then the write-back of final states into
+// variable state inputs (streaming across Invoke).
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "core/op_registry.h"
 #include "core/sequence_rnn.h"
 #include "cpu_fallback/families.h"
+#include "cpu_fallback/sequence_rnn_fast.h"
 #include "cpu_fallback/sequence_rnn_ref.h"
+#include "cpu_fallback/thread_pool.h"
 
 namespace rnnlite {
 namespace {
@@ -150,7 +157,7 @@ class SequenceRnnKernel : public OpKernel {
       a.final_h = final_h.data();
       a.final_c = final_c.data();
     }
-    RNNLITE_RETURN_IF_ERROR(NodeStatus(ctx, RunSequenceRnnReference<T>(params_, shapes_, a)));
+    RNNLITE_RETURN_IF_ERROR(NodeStatus(ctx, Run<T>(ctx, a)));
     if (streaming_) {
       RNNLITE_RETURN_IF_ERROR(WriteBack(ctx, final_h, params_.recurrent_width(), in::kH0, in::kH0Bw));
       if (params_.cell == RnnCell::kLstm) {
@@ -158,6 +165,21 @@ class SequenceRnnKernel : public OpKernel {
       }
     }
     return Status::Ok();
+  }
+
+  // The coverage decision: float32 nodes the fast path covers
+  // (SequenceRnnFastUnsupportedReason) run fast unless the interpreter asks
+  // for the reference; everything else runs the reference.
+  template <typename T>
+  Status Run(KernelContext& ctx, const SequenceRnnRefArgs<T>& a) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (ctx.cpu_kernels() == CpuKernels::kFast && SequenceRnnFastUnsupportedReason(params_, a).empty()) {
+        const int threads = std::max(1, ctx.num_threads());
+        if (pool_ == nullptr || pool_->size() != threads) pool_ = std::make_unique<ThreadPool>(threads);
+        return RunSequenceRnnFast(params_, shapes_, a, *pool_);
+      }
+    }
+    return RunSequenceRnnReference<T>(params_, shapes_, a);
   }
 
   // Checks every length against [0, T] here, in Eval: the values may change
@@ -214,6 +236,8 @@ class SequenceRnnKernel : public OpKernel {
   SequenceRnnParams params_;
   SequenceRnnShapes shapes_;
   bool streaming_ = false;
+  // Created at the first fast Eval and kept: threads persist across Invoke.
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace

@@ -1,0 +1,88 @@
+// Persistent pool and spin barrier (see thread_pool.h for why they spin).
+#include "cpu_fallback/thread_pool.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace rnnlite {
+namespace {
+
+// A few microseconds to a few tens of them (PAUSE costs 10-140 cycles
+// depending on the core): longer than a partner thread takes to finish its
+// half of a recurrent step, short enough that on an oversubscribed machine
+// a thread whose partner was descheduled soon blocks and gives the core back.
+constexpr int kSpinIterations = 1 << 11;
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+}  // namespace
+
+void SpinThenWait(const std::atomic<uint32_t>& word, uint32_t seen, const std::function<bool()>& pred) {
+  for (int i = 0; i < kSpinIterations; ++i) {
+    if (pred()) return;
+    CpuRelax();
+  }
+  while (!pred()) word.wait(seen, std::memory_order_acquire);
+}
+
+void SpinBarrier::Wait() {
+  if (count_ <= 1) return;
+  const uint32_t phase = phase_.load(std::memory_order_acquire);
+  if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+    arrived_.store(0, std::memory_order_relaxed);
+    phase_.fetch_add(1, std::memory_order_acq_rel);
+    phase_.notify_all();
+    return;
+  }
+  SpinThenWait(phase_, phase, [&] { return phase_.load(std::memory_order_acquire) != phase; });
+}
+
+ThreadPool::ThreadPool(int threads) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
+}
+
+ThreadPool::~ThreadPool() {
+  stop_.store(true, std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  generation_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+void ThreadPool::Run(const std::function<void(int)>& fn) {
+  if (workers_.empty()) {
+    fn(0);
+    return;
+  }
+  task_ = &fn;
+  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  generation_.notify_all();
+  fn(0);
+  // Workers report completion through pending_; the caller spins on it like
+  // a barrier (the generation word is reused as the futex for blocking).
+  while (pending_.load(std::memory_order_acquire) != 0) {
+    for (int i = 0; i < kSpinIterations && pending_.load(std::memory_order_acquire) != 0; ++i) CpuRelax();
+    if (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  }
+  task_ = nullptr;
+}
+
+void ThreadPool::WorkerLoop(int id) {
+  uint32_t seen = 0;
+  for (;;) {
+    SpinThenWait(generation_, seen, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+    seen = generation_.load(std::memory_order_acquire);
+    if (stop_.load(std::memory_order_acquire)) return;
+    (*task_)(id);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+}  // namespace rnnlite

@@ -195,6 +195,9 @@ class DirectionWorker {
   }
 
   void LstmStep(int64_t t, const float* gx, const float* hp, float* hn) {
+    // A thread that owns no hidden units (more threads than units) has
+    // nothing to do here; its empty buffers have no storage at all.
+    if (nj_ == 0) return;
     const Job& j = job_;
     const SequenceRnnParams& p = *j.p;
     const int64_t H = j.H, nj = nj_, j0 = j0_;

@@ -9,6 +9,7 @@
 #include <new>
 #include <set>
 
+#include "frontend/importer_state.h"
 #include "frontend/tflite_fusion.h"
 #include "rnnlite/convert.h"
 
@@ -288,40 +289,6 @@ int RemoveDeadPureNodes(Subgraph& sg) {
   return removed;
 }
 
-void CompactSubgraphTensors(Subgraph& sg) {
-  std::vector<bool> used(sg.tensors.size(), false);
-  auto mark = [&](int t) {
-    if (t >= 0 && t < static_cast<int>(used.size())) used[t] = true;
-  };
-  for (int t : sg.inputs) mark(t);
-  for (int t : sg.outputs) mark(t);
-  for (const Node& n : sg.nodes) {
-    for (int t : n.inputs) mark(t);
-    for (int t : n.outputs) mark(t);
-    for (int t : n.intermediates) mark(t);
-  }
-  std::vector<int> remap(sg.tensors.size(), kNoTensor);
-  std::vector<Tensor> tensors;
-  for (size_t i = 0; i < sg.tensors.size(); ++i) {
-    if (!used[i]) continue;
-    remap[i] = static_cast<int>(tensors.size());
-    tensors.push_back(std::move(sg.tensors[i]));
-  }
-  auto fix = [&](std::vector<int>& v) {
-    for (int& t : v) {
-      if (t >= 0) t = remap[t];
-    }
-  };
-  fix(sg.inputs);
-  fix(sg.outputs);
-  for (Node& n : sg.nodes) {
-    fix(n.inputs);
-    fix(n.outputs);
-    fix(n.intermediates);
-  }
-  sg.tensors = std::move(tensors);
-}
-
 const char* const kSubgraphAttrs[] = {"cond_subgraph_index", "body_subgraph_index", "then_subgraph_index",
                                       "else_subgraph_index", "init_subgraph_index"};
 
@@ -419,7 +386,7 @@ StatusOr<LoopFusionReport> FuseRecurrentLoops(Graph& graph) {
       report.reverse_folded += FoldReversedLoops(graph, graph.subgraphs[s]);
       report.bidirectional_merged += MergeBidirectional(graph, graph.subgraphs[s]);
       report.removed_nodes += RemoveDeadPureNodes(graph.subgraphs[s]);
-      CompactSubgraphTensors(graph.subgraphs[s]);
+      onnx_import::CompactTensors(graph.subgraphs[s]);  // the graph pass the ONNX importer uses too
     }
     if (report.fused > 0) report.removed_subgraphs = RemoveUnreachableSubgraphs(graph);
   } catch (const std::bad_alloc&) {

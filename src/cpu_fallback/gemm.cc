@@ -21,11 +21,31 @@ namespace rnnlite {
 namespace {
 
 #ifdef RNNLITE_HAVE_OPENBLAS
+}  // namespace
+}  // namespace rnnlite
+
+// Exported by OpenBLAS's pthread build (its fork handler uses it), absent
+// from the serial and OpenMP builds: weak, so it is null there.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
+namespace rnnlite {
+namespace {
+
 // Our pool splits the work; OpenBLAS's own threads would oversubscribe the
 // cores and add a wake-up per call (a recurrent step makes thousands).
+// Pinning is not enough for the pthread build: it starts its server
+// threads when the library loads, and they spin on sched_yield for about
+// 0.1 s (OpenBLAS's thread timeout) before sleeping, a third busy thread
+// beside our two during a process's first runs (docs/performance.md). With
+// one thread OpenBLAS never hands work to them, so they are stopped; the
+// serial build (thread-unsafe for concurrent callers in Debian's build,
+// which our pool is) is not an option.
 void PinBlasToOneThread() {
   static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+  std::call_once(once, [] {
+    openblas_set_num_threads(1);
+    if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
+  });
 }
 #endif
 

@@ -1,6 +1,8 @@
 // Persistent pool and spin barrier (see thread_pool.h for why they spin).
 #include "cpu_fallback/thread_pool.h"
 
+#include <chrono>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -8,11 +10,16 @@
 namespace rnnlite {
 namespace {
 
-// A few microseconds to a few tens of them (PAUSE costs 10-140 cycles
-// depending on the core): longer than a partner thread takes to finish its
-// half of a recurrent step, short enough that on an oversubscribed machine
-// a thread whose partner was descheduled soon blocks and gives the core back.
-constexpr int kSpinIterations = 1 << 11;
+// How long a waiting thread spins before it blocks: measured in time, not
+// in pause hints, because a pause costs 10 to 140 cycles depending on the
+// core. Longer than a partner thread takes to finish its half of a
+// recurrent step or to wake from a futex (tens of microseconds on a VM),
+// so two threads of a per-step barrier do not fall into waking each other
+// every step; short enough that on an oversubscribed machine a thread whose
+// partner was descheduled soon blocks and gives the core back.
+constexpr auto kSpinDuration = std::chrono::microseconds(100);
+// The clock is read once per this many pause hints.
+constexpr int kSpinsPerClockRead = 64;
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -22,13 +29,23 @@ inline void CpuRelax() {
 #endif
 }
 
+// Spins until pred() holds (true) or kSpinDuration has passed (false).
+bool SpinUntil(const std::function<bool()>& pred) {
+  if (pred()) return true;
+  const auto deadline = std::chrono::steady_clock::now() + kSpinDuration;
+  for (;;) {
+    for (int i = 0; i < kSpinsPerClockRead; ++i) {
+      if (pred()) return true;
+      CpuRelax();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return pred();
+  }
+}
+
 }  // namespace
 
 void SpinThenWait(const std::atomic<uint32_t>& word, uint32_t seen, const std::function<bool()>& pred) {
-  for (int i = 0; i < kSpinIterations; ++i) {
-    if (pred()) return;
-    CpuRelax();
-  }
+  if (SpinUntil(pred)) return;
   while (!pred()) word.wait(seen, std::memory_order_acquire);
 }
 
@@ -67,10 +84,8 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
   fn(0);
   // Workers report completion through pending_; the caller spins on it like
   // a barrier (the generation word is reused as the futex for blocking).
-  while (pending_.load(std::memory_order_acquire) != 0) {
-    for (int i = 0; i < kSpinIterations && pending_.load(std::memory_order_acquire) != 0; ++i) CpuRelax();
-    if (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
-  }
+  const auto done = [&] { return pending_.load(std::memory_order_acquire) == 0; };
+  while (!SpinUntil(done)) std::this_thread::yield();
   task_ = nullptr;
 }
 

@@ -4,7 +4,7 @@
 // Per direction and time chunk, the input projection X·Wᵀ of all the
 // chunk's steps is one GEMM (OpenBLAS); then each step does the recurrent
 // product h·Rᵀ (our DotRows kernel on R in place for small batches; from
-// batch 8 on, our register-tiled kernel on a copy of R packed into panels
+// batch 3 on, our register-tiled kernel on a copy of R packed into panels
 // once per Invoke, each thread packing the rows it owns) and the fused
 // gate math for its hidden units. Threads split the rows of
 // the projection GEMM (one barrier per chunk), then the hidden units of the
@@ -14,7 +14,7 @@
 // runs its directions on separate thread groups with no sync between them.
 // Steps too small to pay for a per-step barrier run on fewer threads than
 // the projection. The workspace is bounded by the time chunk, plus the
-// packed R at batch >= 8 (docs/performance.md).
+// packed R at batch >= 3 (docs/performance.md).
 #pragma once
 
 #include <memory>
@@ -46,7 +46,9 @@ inline constexpr int64_t kSequenceRnnChunkFloats = int64_t{1} << 20;
 // once per step, no packing); from it on, R packed into panels
 // (DotRowsPacked) when the sequence has at least kSequenceRnnPackMinSteps
 // steps, else sgemm.
-inline constexpr int64_t kSequenceRnnGemmMinBatch = 8;
+// Measured at H=256, T=1000 on a 2-core EPYC (docs/performance.md): the
+// packed kernel is as fast as DotRows at batch 2 and 20-25% faster from 3.
+inline constexpr int64_t kSequenceRnnGemmMinBatch = 3;
 inline constexpr int64_t kSequenceRnnPackMinSteps = 4;
 
 // Each thread that shares a step's recurrent product and gate math gets at

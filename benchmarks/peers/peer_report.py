@@ -90,8 +90,10 @@ class Report:
                f"| threads per runtime | {i['threads']} |",
                f"| date | {i['date']} |",
                f"| commit | {i['commit']} |",
-               f"| grid | {self.grid}; runs per measurement <= {self.args['runs']} "
-               f"(>= 3, fewer when one takes over {self.args['max_seconds']:g} s), warmup {self.args['warmup']} |",
+               f"| grid | {self.grid}; about {self.args['runs']} runs per measurement, timed in "
+               f"{self.args.get('rounds', 1)} interleaved rounds (each runtime in turn, each round >= 3 runs "
+               f"unless over {self.args['max_seconds'] / max(1, self.args.get('rounds', 1)):g} s), "
+               f"warmup {self.args['warmup']} per round |",
                f"| load average (1/5/15 min) | start {la0}, end {la1} |",
                f"| versions | " + ", ".join(f"{k} {v}" for k, v in sorted(self.versions.items())) + f", Python {i['python']} |",
                f"| wall time | {i.get('wall_s', 0):.0f} s |", ""]

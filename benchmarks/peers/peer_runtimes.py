@@ -33,6 +33,7 @@ def first_line(text: str, limit: int = 160) -> str:
 
 def stats(times_ms: list[float]) -> dict:
     return {
+        "times": list(times_ms),
         "median": statistics.median(times_ms),
         "min": min(times_ms),
         "max": max(times_ms),
@@ -44,16 +45,16 @@ def stats(times_ms: list[float]) -> dict:
 MIN_RUNS = 3
 
 
-def time_calls(fn, warmup: int, runs: int, max_seconds: float = 0.0) -> dict:
+def time_calls(fn, warmup: int, runs: int, max_seconds: float = 0.0, min_runs: int = MIN_RUNS) -> dict:
     """Median etc. of `runs` calls after `warmup`; stops early (after at
-    least MIN_RUNS) once the timed calls took `max_seconds` (0: no limit),
+    least `min_runs`) once the timed calls took `max_seconds` (0: no limit),
     as `rnnlite bench --max-seconds` does."""
     for _ in range(warmup):
         fn()
     times = []
     begin = time.perf_counter()
     for i in range(runs):
-        if max_seconds > 0 and i >= MIN_RUNS and time.perf_counter() - begin > max_seconds:
+        if max_seconds > 0 and i >= min_runs and time.perf_counter() - begin > max_seconds:
             break
         start = time.perf_counter()
         fn()
@@ -87,8 +88,7 @@ class Rnnlite:
         if p.returncode != 0:
             raise Unavailable(first_line(p.stderr))
         report = json.loads(p.stdout)
-        s = {k: report["runs"][k] for k in ("median", "min", "max", "mean")}
-        s["runs"] = len(report["run_ms"])
+        s = stats(report["run_ms"])
         s["first_run_ms"] = report["first_run_ms"]
         s["backend"] = report["backend"]["name"]
         s["peak_rss_bytes"] = report["memory"]["peak_rss_bytes"]

@@ -41,7 +41,7 @@ import peer_models  # noqa: E402
 import peer_report  # noqa: E402
 import peer_tflite  # noqa: E402
 from peer_models import CELLS, Config  # noqa: E402
-from peer_runtimes import LiteRt, OnnxRuntime, Rnnlite, Torch, Unavailable, first_line, time_calls  # noqa: E402
+from peer_runtimes import MIN_RUNS, LiteRt, OnnxRuntime, Rnnlite, Torch, Unavailable, first_line, stats, time_calls  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 MISMATCH_ABS = 1e-3  # float32 over thousands of steps stays far below this
@@ -223,6 +223,11 @@ class Runner:
             print(f"  {runtime:18s} {row.get('error')}", flush=True)
 
     def run_config(self, cfg: Config) -> None:
+        """Prepares every runtime and checks its output once, then times them
+        in `--rounds` interleaved rounds (ORT, each rnnlite backend, the other
+        peers, again and again) and pools each runtime's runs: a slow phase
+        of the machine then lands on every runtime alike instead of on
+        whichever happened to run during it."""
         a = self.args
         print(f"{cfg.key}", flush=True)
         try:
@@ -231,28 +236,41 @@ class Runner:
             for name in ["onnxruntime", *self.rnnlite, "litert"]:
                 self.record(cfg, name, error=str(e))
             return
+        rounds = max(1, a.rounds)
+        runs = max(1, -(-a.runs // rounds))
+        seconds = a.max_seconds / rounds
+        # With several rounds the minimum of MIN_RUNS holds over the rounds.
+        min_runs = 1 if rounds > 1 else MIN_RUNS
+        timers: list[tuple[str, object, float]] = []  # (runtime, time one round, max abs diff)
+        # In-process runtimes warm up in the first round only; rnnlite is a
+        # new process each round and warms up in each (untimed either way).
+        warmup = {"r": a.warmup}
+
         ort = self.peers["onnxruntime"]
         run, _ = ort.prepare(onnx_path, x)
         ref = run()
-        s = time_calls(run, a.warmup, a.runs, a.max_seconds)
-        self.record(cfg, "onnxruntime", **s, max_abs_diff=0.0)
+        first = time_calls(run, a.warmup, runs, seconds, min_runs)
+        if first["median"] * runs > 1e3 * seconds:
+            # Long runs: as many per round as fit its share of the time
+            # (ORT's time as the estimate), the same count for every runtime.
+            runs = max(1, min(runs, int(1e3 * seconds / first["median"])))
+        timers.append(("onnxruntime", lambda run=run: time_calls(run, warmup["r"], runs, seconds, min_runs), 0.0))
+        # Generous: the reference kernels on a busy machine can be 100x slower than ORT.
+        timeout = 600 + 3 * a.max_seconds + 200 * first["median"] / 1e3
 
         for name, rl in self.rnnlite.items():
             if name in self.skip:
                 continue  # a backend that does not load: said once, under Notes
-            # Generous: the reference kernels on a busy machine can be 100x slower than ORT.
-            timeout = 600 + 3 * a.max_seconds + 200 * s["median"] / 1e3
             try:
-                out_dir = self.work / f"{cfg.key}.{name}"
-                y = rl.output(tflite, x_npy, out_dir, timeout)
-                st = rl.bench(tflite, a.warmup, a.runs, a.max_seconds, timeout)
+                y = rl.output(tflite, x_npy, self.work / f"{cfg.key}.{name}", timeout)
             except Unavailable as e:
                 if name in ("rnnlite-vulkan", "rnnlite-cuda"):
                     # A backend that does not load fails the same way on every model.
                     self.skip[name] = f"not run: {e}"
                 self.record(cfg, name, error=str(e))
                 continue
-            self.record(cfg, name, **st, max_abs_diff=max_abs_diff(y, ref))
+            timers.append((name, lambda rl=rl: rl.bench(tflite, a.warmup, runs, seconds, timeout),
+                           max_abs_diff(y, ref)))
 
         for name in ("litert", "torch-cpu", "torch-cuda", "onnxruntime-cuda"):
             if name in self.skip and name != "litert":
@@ -271,14 +289,42 @@ class Runner:
                     run, fetch = peer.prepare(onnx_path, x)
                 run()
                 y = fetch()
-                st = time_calls(run, a.warmup, a.runs, a.max_seconds)
             except Unavailable as e:
                 self.record(cfg, name, error=str(e))
                 continue
             except Exception as e:  # noqa: BLE001 (a peer's failure is a table entry, not a crash)
                 self.record(cfg, name, error=f"failed: {first_line(e)}")
                 continue
-            self.record(cfg, name, **st, max_abs_diff=max_abs_diff(np.asarray(y), ref))
+            timers.append((name, lambda run=run: time_calls(run, warmup["r"], runs, seconds, min_runs),
+                           max_abs_diff(np.asarray(y), ref)))
+
+        pooled: dict[str, dict] = {}
+        failed: dict[str, str] = {}
+        for r in range(rounds):
+            warmup["r"] = a.warmup if r == 0 else 0
+            for name, time_round, _ in timers:
+                if name in failed:
+                    continue
+                try:
+                    st = first if (r == 0 and name == "onnxruntime") else time_round()
+                except Unavailable as e:
+                    failed[name] = str(e)
+                    continue
+                except Exception as e:  # noqa: BLE001
+                    failed[name] = f"failed: {first_line(e)}"
+                    continue
+                if name not in pooled:
+                    pooled[name] = st
+                else:
+                    pooled[name]["times"] += st["times"]
+        for name, _, diff in timers:
+            if name in failed:
+                self.record(cfg, name, error=failed[name])
+                continue
+            st = pooled[name]
+            st.update(stats(st["times"]))
+            st["rounds"] = rounds
+            self.record(cfg, name, **st, max_abs_diff=diff)
 
 
 def main() -> int:
@@ -288,7 +334,10 @@ def main() -> int:
     ap.add_argument("--cells", default=",".join(CELLS), help="comma list of lstm, gru, bilstm")
     ap.add_argument("--threads", type=int, default=2, help="CPU threads for every runtime (default 2)")
     ap.add_argument("--runs", type=int, default=10, help="timed runs per measurement at most (default 10)")
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs before each round's timed runs")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="interleaved rounds per configuration; --runs and --max-seconds are split over them "
+                         "(default 3)")
     ap.add_argument("--max-seconds", type=float, default=10.0,
                     help="fewer runs (at least 3) where a measurement would take longer")
     ap.add_argument("--reference", action="store_true", help="also time rnnlite's CPU reference kernels")

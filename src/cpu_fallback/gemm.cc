@@ -244,6 +244,57 @@ __attribute__((target("avx2,fma"))) inline void PanelTile(const float* a, int64_
   }
 }
 
+// One or two batch rows × two adjacent panels (32 columns): with so few
+// rows a single panel gives only 2–4 FMA chains and the weights' stream is
+// the bottleneck (a step at batch 1 is a matrix-vector product that reads
+// all of R from L3). Two panels keep 4–8 chains in flight and read two
+// sequential streams (docs/performance.md). Each output is still one fma
+// chain over k = 0 .. K-1, so the bits are those of PanelTile.
+// The first panel is full; the second has width2 columns (1..16).
+template <int MR>
+__attribute__((target("avx2,fma"))) inline void PanelPairTile(const float* a, int64_t lda, const float* p0,
+                                                              const float* p1, int64_t K, float* out, int64_t ldo,
+                                                              int64_t width2) {
+  static_assert(MR == 1 || MR == 2);
+  __m256 a0 = _mm256_setzero_ps(), b0 = a0, c0 = a0, d0 = a0;  // row 0: panel 0 lo/hi, panel 1 lo/hi
+  __m256 a1 = a0, b1 = a0, c1 = a0, d1 = a0;                   // row 1
+  const float* r0 = a;
+  const float* r1 = a + (MR > 1 ? lda : 0);
+  for (int64_t k = 0; k < K; ++k) {
+    const __m256 w0 = _mm256_loadu_ps(p0 + k * kPanelCols);
+    const __m256 w1 = _mm256_loadu_ps(p0 + k * kPanelCols + 8);
+    const __m256 w2 = _mm256_loadu_ps(p1 + k * kPanelCols);
+    const __m256 w3 = _mm256_loadu_ps(p1 + k * kPanelCols + 8);
+    __m256 x = _mm256_broadcast_ss(r0 + k);
+    a0 = _mm256_fmadd_ps(x, w0, a0);
+    b0 = _mm256_fmadd_ps(x, w1, b0);
+    c0 = _mm256_fmadd_ps(x, w2, c0);
+    d0 = _mm256_fmadd_ps(x, w3, d0);
+    if constexpr (MR > 1) {
+      x = _mm256_broadcast_ss(r1 + k);
+      a1 = _mm256_fmadd_ps(x, w0, a1);
+      b1 = _mm256_fmadd_ps(x, w1, b1);
+      c1 = _mm256_fmadd_ps(x, w2, c1);
+      d1 = _mm256_fmadd_ps(x, w3, d1);
+    }
+  }
+  const __m256 lo[2][2] = {{a0, c0}, {a1, c1}}, hi[2][2] = {{b0, d0}, {b1, d1}};
+  alignas(32) float tmp[kPanelCols];
+  for (int m = 0; m < MR; ++m) {
+    float* row = out + m * ldo;
+    _mm256_storeu_ps(row, lo[m][0]);
+    _mm256_storeu_ps(row + 8, hi[m][0]);
+    if (width2 == kPanelCols) {
+      _mm256_storeu_ps(row + kPanelCols, lo[m][1]);
+      _mm256_storeu_ps(row + kPanelCols + 8, hi[m][1]);
+    } else {
+      _mm256_store_ps(tmp, lo[m][1]);
+      _mm256_store_ps(tmp + 8, hi[m][1]);
+      std::memcpy(row + kPanelCols, tmp, static_cast<size_t>(width2) * sizeof(float));
+    }
+  }
+}
+
 // k blocks outer (a panel's block, 16 KB, plus the batch rows' block stay
 // in L1/L2: a whole 16 × 512 panel would fill L1 alone), then panels, then
 // batch tiles, so each panel block is read from memory once per call.
@@ -251,7 +302,31 @@ constexpr int64_t kPanelKBlock = 256;
 
 __attribute__((target("avx2,fma"))) void DotRowsPackedAvx2(int64_t M, int64_t N, int64_t K, const float* a,
                                                            int64_t lda, const float* packed, float* out,
-                                                           int64_t ldo) {
+                                                           int64_t ldo, bool reverse_panels) {
+  const int64_t panels = (N + kPanelCols - 1) / kPanelCols;
+  if (M <= 2) {
+    // One pass over each panel pair with all of k: the batch rows are a few
+    // KB, so there is nothing for k blocks to keep in L1; the weights
+    // stream exactly once either way.
+    const int64_t units = (panels + 1) / 2;  // pairs, the last maybe a single panel
+    for (int64_t i = 0; i < units; ++i) {
+      const int64_t n = (reverse_panels ? units - 1 - i : i) * 2 * kPanelCols;
+      const float* p0 = packed + n * K;
+      if (n + kPanelCols < N) {
+        const int64_t width2 = std::min<int64_t>(kPanelCols, N - n - kPanelCols);
+        if (M == 2) {
+          PanelPairTile<2>(a, lda, p0, p0 + kPanelCols * K, K, out + n, ldo, width2);
+        } else {
+          PanelPairTile<1>(a, lda, p0, p0 + kPanelCols * K, K, out + n, ldo, width2);
+        }
+      } else if (M == 2) {
+        PanelTile<2>(a, lda, p0, 0, K, out + n, ldo, N - n, false);
+      } else {
+        PanelTile<1>(a, lda, p0, 0, K, out + n, ldo, N - n, false);
+      }
+    }
+    return;
+  }
   // Rows spread evenly over ceil(M/6) tiles (16 = 6+5+5, not 6+6+4):
   // a 4-row tile has only 8 independent FMA chains, too few to hide the
   // FMA latency.
@@ -259,7 +334,8 @@ __attribute__((target("avx2,fma"))) void DotRowsPackedAvx2(int64_t M, int64_t N,
   for (int64_t k0 = 0; k0 < K; k0 += kPanelKBlock) {
     const int64_t k1 = std::min(K, k0 + kPanelKBlock);
     const bool resume = k0 > 0;
-    for (int64_t n = 0; n < N; n += kPanelCols) {
+    for (int64_t i = 0; i < panels; ++i) {
+      const int64_t n = (reverse_panels ? panels - 1 - i : i) * kPanelCols;
       const float* p = packed + n * K;
       const int64_t width = std::min<int64_t>(kPanelCols, N - n);
       int64_t m = 0;
@@ -301,12 +377,14 @@ void PackPanels(int64_t N, int64_t K, const float* w, int64_t ldw, float* packed
 }
 
 void DotRowsPacked(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* packed, float* out,
-                   int64_t ldo) {
+                   int64_t ldo, bool reverse_panels) {
 #ifdef RNNLITE_X86
   if (HasAvx2Fma()) {
-    DotRowsPackedAvx2(M, N, K, a, lda, packed, out, ldo);
+    DotRowsPackedAvx2(M, N, K, a, lda, packed, out, ldo, reverse_panels);
     return;
   }
+#else
+  (void)reverse_panels;  // the order of independent outputs; only a cache matter
 #endif
   for (int64_t n = 0; n < N; ++n) {
     const float* p = packed + (n / kPanelCols) * kPanelCols * K + n % kPanelCols;

@@ -29,7 +29,7 @@ void DotRows(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const
              float* out, int64_t ldo);
 
 // Weights packed once for many products with the same weights (the
-// recurrent product of every step at batch >= 8): rows of w [N, K] are
+// recurrent product of every step): rows of w [N, K] are
 // regrouped into panels of kPanelCols rows, stored k-major (panel p holds
 // w[p*16 + c][k] at [k*16 + c], padded with zeros past N), so the kernel
 // reads 16 output columns per k with two aligned-stride vector loads.
@@ -41,9 +41,14 @@ void PackPanels(int64_t N, int64_t K, const float* w, int64_t ldw, float* packed
 // Each output is one chain of fused multiply-adds over k = 0 .. K-1 from
 // zero (the portable loop does the same with std::fma), so its bits depend
 // neither on M, N, the tiling, the CPU path, nor how callers split N.
-// Register tiles of 6 batch rows × 16 columns (AVX2+FMA, runtime check).
+// Register tiles of up to 6 batch rows × 16 columns, or of 1–2 rows × 32
+// columns when M ≤ 2 (AVX2+FMA, runtime check).
+// reverse_panels: visit the panels last to first. The outputs are the
+// same; a caller that alternates it between products with the same weights
+// (the steps of a recurrence) starts each on the panels the previous one
+// touched last, which are still in L2.
 void DotRowsPacked(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* packed, float* out,
-                   int64_t ldo);
+                   int64_t ldo, bool reverse_panels = false);
 
 // True when Sgemm runs on OpenBLAS, false for the portable fallback.
 bool SgemmUsesBlas();

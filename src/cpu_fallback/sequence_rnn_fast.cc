@@ -110,6 +110,7 @@ class DirectionWorker {
         Step(t, dw_.gx.data() + (t - ts) * job_.B * job_.GH, dw_.h[cur].data(), dw_.h[cur ^ 1].data());
         barrier_.Wait();
         cur ^= 1;
+        reverse_panels_ = !reverse_panels_;
       }
     }
     // One writer: the pool's completion publishes it to the caller.
@@ -155,11 +156,14 @@ class DirectionWorker {
   // rec[b][g][jj] = (h_in[b] · R[g*H + j0 + jj]) for the gates in [g0, g1).
   void Recurrent(const float* h_in, const float* r, int64_t g0, int64_t g1) {
     const Job& j = job_;
-    for (int64_t g = g0; g < g1; ++g) {
+    for (int64_t i = g0; i < g1; ++i) {
+      // Every other step walks R backwards (gates and panels), so it starts
+      // on what the previous step left in L2 (DotRowsPacked).
+      const int64_t g = reverse_panels_ ? g0 + g1 - 1 - i : i;
       const float* rows = r + (g * j.H + j0_) * j.H;
       float* out = rec_.data() + g * nj_;
       if (j.use_packed) {
-        DotRowsPacked(j.B, nj_, j.H, h_in, j.H, packed_.data() + g * panel_floats_, out, j.G * nj_);
+        DotRowsPacked(j.B, nj_, j.H, h_in, j.H, packed_.data() + g * panel_floats_, out, j.G * nj_, reverse_panels_);
       } else if (j.use_gemm) {
         Sgemm(false, true, j.B, nj_, j.H, h_in, j.H, rows, j.H, out, j.G * nj_, false);
       } else {
@@ -279,7 +283,7 @@ class DirectionWorker {
     const float* rows = dw_.r + (2 * H + j0) * H;
     float* out = rec_.data() + 2 * nj;
     if (j.use_packed) {
-      DotRowsPacked(j.B, nj, H, dw_.rh.data(), H, packed_.data() + 2 * panel_floats_, out, j.G * nj);
+      DotRowsPacked(j.B, nj, H, dw_.rh.data(), H, packed_.data() + 2 * panel_floats_, out, j.G * nj, reverse_panels_);
     } else if (j.use_gemm) {
       Sgemm(false, true, j.B, nj, H, dw_.rh.data(), H, rows, H, out, j.G * nj, false);
     } else {
@@ -337,6 +341,7 @@ class DirectionWorker {
   std::vector<float> z_;    // GRU update gate, [B][nj]
   std::vector<float> packed_;  // [G][panels of R rows g*H + j0 ...] when job_.use_packed
   int64_t panel_floats_ = 0;
+  bool reverse_panels_ = false;  // flips every step
 };
 
 // Splits H units among `count` threads at multiples of 8 (a vector), the
@@ -424,10 +429,11 @@ Status RunSequenceRnnFast(const SequenceRnnParams& p, const SequenceRnnShapes& s
   }
   j.lens = a.seq_lens;
   j.Tc = std::max<int64_t>(1, std::min<int64_t>(j.T, kSequenceRnnChunkFloats / std::max<int64_t>(1, j.B * j.GH)));
-  j.use_gemm = SgemmUsesBlas() && j.B >= kSequenceRnnGemmMinBatch;
-  // Packing R costs about one step's worth of reading it; short sequences
-  // (streaming one step per Invoke) keep sgemm, which packs per call anyway.
-  j.use_packed = j.B >= kSequenceRnnGemmMinBatch && j.T >= kSequenceRnnPackMinSteps;
+  // Packing R costs about two steps' worth of reading it; short sequences
+  // (streaming one step per Invoke) keep sgemm, which packs per call anyway,
+  // or at batch < 3 DotRows on R in place.
+  j.use_packed = j.T >= kSequenceRnnPackMinSteps;
+  j.use_gemm = !j.use_packed && SgemmUsesBlas() && j.B >= kSequenceRnnGemmMinBatch;
 
   std::vector<DirWork> dirs(static_cast<size_t>(j.D));
   for (int64_t d = 0; d < j.D; ++d) PrepareDirection(j, d, &dirs[d]);

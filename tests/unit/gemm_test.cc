@@ -94,7 +94,10 @@ TEST(Gemm, DotRowsPackedMatchesFmaChainAndIgnoresTheSplit) {
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   for (int iter = 0; iter < 120; ++iter) {
     // K past 256 crosses the kernel's k blocks (the chains must resume).
-    const int64_t M = pick(1, 23), N = pick(1, 70), K = pick(1, iter % 4 == 0 ? 700 : 140);
+    // M = 1 and 2 take the two-panel tiles (odd panel counts and a partial
+    // second panel included through N).
+    const int64_t M = iter % 3 == 0 ? 1 + (iter / 12) % 2 : pick(1, 23);
+    const int64_t N = pick(1, 70), K = pick(1, iter % 4 == 0 ? 700 : 140);
     const int64_t lda = K + pick(0, 5), ldw = K + pick(0, 5), ldo = N + pick(0, 3);
     const auto a = testing::RandomFloats(static_cast<size_t>(M * lda), 600 + iter);
     const auto w = testing::RandomFloats(static_cast<size_t>(N * ldw), 700 + iter);
@@ -111,6 +114,9 @@ TEST(Gemm, DotRowsPackedMatchesFmaChainAndIgnoresTheSplit) {
       }
       for (int64_t n = N; n < ldo; ++n) ASSERT_EQ(out[m * ldo + n], -3.0f) << "wrote past N";
     }
+    std::vector<float> reversed(out.size(), -3.0f);
+    DotRowsPacked(M, N, K, a.data(), lda, packed.data(), reversed.data(), ldo, /*reverse_panels=*/true);
+    ASSERT_EQ(0, std::memcmp(reversed.data(), out.data(), out.size() * sizeof(float))) << "reversed, iter " << iter;
     const int64_t cut = pick(0, static_cast<int>(N));
     std::vector<float> p0(static_cast<size_t>(PackedPanelFloats(cut, K)) + 1);
     std::vector<float> p1(static_cast<size_t>(PackedPanelFloats(N - cut, K)) + 1);

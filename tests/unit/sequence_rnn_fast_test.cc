@@ -460,5 +460,38 @@ TEST(SequenceRnnFastMath, VectorAndScalarPathsAgreeBitwise) {
   }
 }
 
+// Vector lanes and the scalar tail of the cell updates round alike: an
+// element's bits must not depend on whether a thread split put it in a
+// full vector or in the tail (this caught GCC contracting f·c + i·g into
+// an fma in the vector code only; the file is built with -ffp-contract=off).
+TEST(SequenceRnnFastMath, CellUpdatesAgreeBitwiseInVectorsAndTail) {
+  const int64_t n = 64;
+  const std::vector<float> a = Rand(n, 81, 2.0f), b = Rand(n, 82, 2.0f), c = Rand(n, 83, 2.0f),
+                           d = Rand(n, 84, 2.0f);
+  std::vector<float> vec(static_cast<size_t>(n)), one(1);
+  AddThree(a.data(), b.data(), c.data(), vec.data(), n);
+  for (int64_t k = 0; k < n; ++k) {
+    AddThree(a.data() + k, b.data() + k, c.data() + k, one.data(), 1);
+    ASSERT_EQ(vec[k], one[0]) << "AddThree " << k;
+  }
+  std::vector<float> cell = d;
+  LstmCell(a.data(), b.data(), c.data(), cell.data(), n);
+  for (int64_t k = 0; k < n; ++k) {
+    one[0] = d[k];
+    LstmCell(a.data() + k, b.data() + k, c.data() + k, one.data(), 1);
+    ASSERT_EQ(cell[k], one[0]) << "LstmCell " << k;
+  }
+  MulArrays(a.data(), b.data(), vec.data(), n);
+  for (int64_t k = 0; k < n; ++k) {
+    MulArrays(a.data() + k, b.data() + k, one.data(), 1);
+    ASSERT_EQ(vec[k], one[0]) << "MulArrays " << k;
+  }
+  GruBlend(a.data(), b.data(), c.data(), vec.data(), n);
+  for (int64_t k = 0; k < n; ++k) {
+    GruBlend(a.data() + k, b.data() + k, c.data() + k, one.data(), 1);
+    ASSERT_EQ(vec[k], one[0]) << "GruBlend " << k;
+  }
+}
+
 }  // namespace
 }  // namespace rnnlite

@@ -95,55 +95,6 @@ CliResult IntOption(const ParsedArgs& args, const char* name, int64_t lo, int64_
   return CliResult::Ok();
 }
 
-// The --delegate choice, as ApplyDelegateChoice (delegate_choice.cc) makes
-// it, but keeping the Delegate so that its device memory can be read after
-// the runs.
-CliResult ChooseDelegate(const ParsedArgs& args, Interpreter& interp, std::shared_ptr<Delegate>* chosen,
-                         std::string* summary) {
-  const std::string choice = args.Get("delegate").value_or("cpu");
-  DelegateOptions options;
-  options.allow_cpu_fallback = !args.Has("require-full-delegation");
-  for (const std::string& kv : args.GetAll("delegate-option")) {
-    auto parsed = SplitAssignment(kv);
-    if (!parsed || parsed->first.empty()) {
-      return CliResult::Usage("--delegate-option expects KEY=VALUE, got '" + kv + "'");
-    }
-    options.extra[parsed->first] = parsed->second;
-  }
-  if (choice == "cpu") {
-    *summary = "cpu";
-    return CliResult::Ok();
-  }
-  if (choice == "auto") {
-    std::string why;
-    for (const char* name : {"cuda", "vulkan"}) {
-      auto d = LoadDelegatePlugin(name, options);
-      if (d.ok()) {
-        *chosen = *d;
-        break;
-      }
-      why += std::string(why.empty() ? "" : "; ") + name + ": " + d.status().message();
-    }
-    if (!*chosen) {
-      if (!options.allow_cpu_fallback) {
-        return CliResult::ModelError("--delegate auto: no GPU backend loads and full delegation is required (" + why +
-                                     ")");
-      }
-      *summary = "cpu (auto: " + why + ")";
-      return CliResult::Ok();
-    }
-  } else {
-    auto d = LoadDelegatePlugin(choice, options);
-    if (!d.ok()) return CliResult::FromStatus(d.status(), "--delegate " + choice);
-    *chosen = *d;
-  }
-  Status s = interp.ModifyGraphWithDelegate(*chosen);
-  if (!s.ok()) return CliResult::FromStatus(s, "--delegate " + choice);
-  *summary = (*chosen)->name();
-  if (!(*chosen)->device().empty()) *summary += " on " + (*chosen)->device();
-  return CliResult::Ok();
-}
-
 std::string JsonShape(const Shape& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -245,7 +196,7 @@ CliResult RunBench(const std::vector<std::string>& args) {
   result.init_ms = MillisSince(start);
   std::shared_ptr<Delegate> delegate;
   start = Clock::now();
-  r = ChooseDelegate(parsed, interp, &delegate, &result.backend);
+  r = ApplyDelegateChoice(parsed, interp, &result.backend, &delegate);
   if (!r.ok()) return r;
   result.delegate_ms = MillisSince(start);
 

@@ -16,6 +16,7 @@
 #include "cli_util.h"
 #include "delegate_choice.h"
 #include "npy.h"
+#include "random_values.h"
 #include "rnnlite/convert.h"
 #include "rnnlite/interpreter.h"
 #include "rnnlite/model.h"
@@ -53,52 +54,6 @@ struct InputPlan {
   std::optional<Shape> shape;  // from --input-shape
   std::vector<uint8_t> bytes;  // final value, copied in before every run
 };
-
-// splitmix64: a tiny generator whose output is the same on every platform,
-// so `--seed N` means the same inputs everywhere.
-struct SplitMix64 {
-  uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [-1, 1) with 24 bits of resolution (exact in float32).
-  float NextSigned() { return static_cast<float>(Next() >> 40) * (1.0f / 8388608.0f) - 1.0f; }
-};
-
-template <typename T>
-void Store(uint8_t* p, T v) {
-  std::memcpy(p, &v, sizeof(T));
-}
-
-// Floats uniform in [-1, 1); integers small and non-negative (in [0, 4)) so
-// that index-like inputs stay in range for small dims; bools 0/1.
-Status FillRandom(DType dtype, size_t count, uint64_t seed, std::vector<uint8_t>* out) {
-  const size_t item = DTypeSize(dtype);
-  out->assign(count * item, 0);
-  SplitMix64 rng{seed};
-  for (size_t i = 0; i < count; ++i) {
-    uint8_t* p = out->data() + i * item;
-    switch (dtype) {
-      case DType::kFloat32: Store(p, rng.NextSigned()); break;
-      case DType::kFloat64: Store(p, static_cast<double>(rng.NextSigned())); break;
-      case DType::kFloat16: Store(p, FloatToHalf(rng.NextSigned())); break;
-      case DType::kBool: Store(p, static_cast<uint8_t>(rng.Next() & 1)); break;
-      case DType::kInt8: Store(p, static_cast<int8_t>(rng.Next() % 4)); break;
-      case DType::kUInt8: Store(p, static_cast<uint8_t>(rng.Next() % 4)); break;
-      case DType::kInt16: Store(p, static_cast<int16_t>(rng.Next() % 4)); break;
-      case DType::kUInt16: Store(p, static_cast<uint16_t>(rng.Next() % 4)); break;
-      case DType::kInt32: Store(p, static_cast<int32_t>(rng.Next() % 4)); break;
-      case DType::kUInt32: Store(p, static_cast<uint32_t>(rng.Next() % 4)); break;
-      case DType::kInt64: Store(p, static_cast<int64_t>(rng.Next() % 4)); break;
-      case DType::kUInt64: Store(p, static_cast<uint64_t>(rng.Next() % 4)); break;
-      default: return Unsupported("cannot fill dtype " + DTypeName(dtype) + " with random values");
-    }
-  }
-  return Status::Ok();
-}
 
 std::string NpyShapeString(const std::vector<int64_t>& shape) {
   std::string s = "[";
@@ -352,7 +307,7 @@ CliResult RunRun(const std::vector<std::string>& args) {
     } else {
       // Each input gets its own stream, so adding an input does not change
       // the values of the others.
-      Status s = FillRandom(t->dtype, static_cast<size_t>(count), static_cast<uint64_t>(seed) * 1000003u + i,
+      Status s = FillRandomValues(t->dtype, static_cast<size_t>(count), static_cast<uint64_t>(seed) * 1000003u + i,
                             &plan.bytes);
       if (!s.ok()) return CliResult::FromStatus(s, "input '" + plan.name + "'");
     }

@@ -17,7 +17,8 @@ const char* const kDelegateHelp =
     "                            allow_cpu_device=1 to let Vulkan use lavapipe\n"
     "  --require-full-delegation any node left on the CPU is an error\n";
 
-CliResult ApplyDelegateChoice(const ParsedArgs& args, Interpreter& interp, std::string* summary) {
+CliResult ApplyDelegateChoice(const ParsedArgs& args, Interpreter& interp, std::string* summary,
+                              std::shared_ptr<Delegate>* chosen) {
   const std::string choice = args.Get("delegate").value_or("cpu");
   DelegateOptions options;
   options.allow_cpu_fallback = !args.Has("require-full-delegation");
@@ -57,6 +58,7 @@ CliResult ApplyDelegateChoice(const ParsedArgs& args, Interpreter& interp, std::
   if (!s.ok()) return CliResult::FromStatus(s, "--delegate " + choice);
   *summary = delegate->name();
   if (!delegate->device().empty()) *summary += " on " + delegate->device();
+  if (chosen != nullptr) *chosen = delegate;
   return CliResult::Ok();
 }
 

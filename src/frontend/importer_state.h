@@ -2,6 +2,7 @@
 // go through NodeContext).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -37,8 +38,14 @@ class Importer {
 };
 
 // Graph passes over the IR (passes.cc).
-// Drops nodes none of whose outputs reach a graph output; returns how many.
-int RemoveDeadNodes(Subgraph& sg);
+// Whether a node matters even when none of its outputs is used.
+using SideEffectPredicate = std::function<bool(const Node&, const Subgraph&)>;
+// The default for ONNX-made graphs: a node with a variable (state) input
+// writes it.
+bool WritesVariableInput(const Node& n, const Subgraph& sg);
+// Drops nodes none of whose outputs reach a graph output and that have no
+// side effect; returns how many.
+int RemoveDeadNodes(Subgraph& sg, const SideEffectPredicate& has_side_effects = WritesVariableInput);
 // Drops tensors no node, input or output refers to, renumbering the rest.
 void CompactTensors(Subgraph& sg);
 // Folds reordering glue after SequenceRnn outputs into the node's output

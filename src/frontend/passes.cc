@@ -109,15 +109,20 @@ bool MergesLastTwo(const std::vector<int64_t>& shape, const Dims& in) {
 
 }  // namespace
 
-int RemoveDeadNodes(Subgraph& sg) {
+bool WritesVariableInput(const Node& n, const Subgraph& sg) {
+  for (int in : n.inputs) {
+    if (in >= 0 && sg.tensors[in].is_variable) return true;
+  }
+  return false;
+}
+
+int RemoveDeadNodes(Subgraph& sg, const SideEffectPredicate& has_side_effects) {
   std::set<int> live(sg.outputs.begin(), sg.outputs.end());
   std::vector<bool> keep(sg.nodes.size(), false);
   for (size_t k = sg.nodes.size(); k-- > 0;) {
     const Node& n = sg.nodes[k];
-    bool needed = false;
+    bool needed = has_side_effects(n, sg);
     for (int o : n.outputs) needed = needed || (o >= 0 && live.count(o));
-    // A node that writes a variable (state) input has an effect beyond its outputs.
-    for (int in : n.inputs) needed = needed || (in >= 0 && sg.tensors[in].is_variable);
     if (!needed) continue;
     keep[k] = true;
     for (int in : n.inputs) {

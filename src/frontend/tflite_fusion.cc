@@ -250,6 +250,9 @@ StatusOr<std::string> FuseOne(Graph& graph, int sidx, int node_index, std::vecto
   return m.summary;
 }
 
+// What dead-node removal must keep in a TFLite graph: control flow (its
+// bodies may assign variables), variable assignments, custom ops other
+// than ours (their effects are unknown), and writers of variable inputs.
 bool HasSideEffects(const Node& n, const Subgraph& sg) {
   switch (n.op) {
     case Op::kWhile: case Op::kIf: case Op::kCallOnce: case Op::kAssignVariable:
@@ -260,33 +263,7 @@ bool HasSideEffects(const Node& n, const Subgraph& sg) {
     default:
       break;
   }
-  for (int in : n.inputs) {
-    if (in >= 0 && sg.tensors[in].is_variable) return true;
-  }
-  return false;
-}
-
-int RemoveDeadPureNodes(Subgraph& sg) {
-  std::set<int> live(sg.outputs.begin(), sg.outputs.end());
-  std::vector<bool> keep(sg.nodes.size(), false);
-  for (size_t k = sg.nodes.size(); k-- > 0;) {
-    const Node& n = sg.nodes[k];
-    bool needed = HasSideEffects(n, sg);
-    for (int o : n.outputs) needed = needed || (o >= 0 && live.count(o));
-    if (!needed) continue;
-    keep[k] = true;
-    for (int in : n.inputs) {
-      if (in >= 0) live.insert(in);
-    }
-  }
-  std::vector<Node> kept;
-  int removed = 0;
-  for (size_t k = 0; k < sg.nodes.size(); ++k) {
-    if (keep[k]) kept.push_back(std::move(sg.nodes[k]));
-    else ++removed;
-  }
-  sg.nodes = std::move(kept);
-  return removed;
+  return onnx_import::WritesVariableInput(n, sg);
 }
 
 const char* const kSubgraphAttrs[] = {"cond_subgraph_index", "body_subgraph_index", "then_subgraph_index",
@@ -385,7 +362,7 @@ StatusOr<LoopFusionReport> FuseRecurrentLoops(Graph& graph) {
       if (!changed[s]) continue;
       report.reverse_folded += FoldReversedLoops(graph, graph.subgraphs[s]);
       report.bidirectional_merged += MergeBidirectional(graph, graph.subgraphs[s]);
-      report.removed_nodes += RemoveDeadPureNodes(graph.subgraphs[s]);
+      report.removed_nodes += onnx_import::RemoveDeadNodes(graph.subgraphs[s], HasSideEffects);
       onnx_import::CompactTensors(graph.subgraphs[s]);  // the graph pass the ONNX importer uses too
     }
     if (report.fused > 0) report.removed_subgraphs = RemoveUnreachableSubgraphs(graph);

@@ -513,6 +513,7 @@ StatusOr<ConvertResult> ImportOnnx(const onnx::ModelProto& model, const std::str
     } catch (const std::bad_alloc&) {
       s = ResourceExhausted("out of memory");
     }
+    if (s.ok() && !ctx.shape_error().empty()) s = InvalidArgument(ctx.shape_error());
     for (int i = 0; s.ok() && i < node.output_size(); ++i) {
       if (!node.output(i).empty() && !im.values.count(node.output(i))) {
         s = Unsupported("output " + std::to_string(i) + " ('" + node.output(i) + "') is not supported");

@@ -140,10 +140,18 @@ class NodeContext {
   Subgraph& sg();
   void Note(const std::string& note);
 
+  // The first tensor this node made with a dim a .tflite shape cannot hold
+  // (int32), or "": the importer reports it as this node's error, instead
+  // of a wrapped dim reaching later checks.
+  const std::string& shape_error() const { return shape_error_; }
+
  private:
+  void CheckDims(const std::string& tensor, const Dims& dims);
+
   Importer& im_;
   const onnx::NodeProto& node_;
   int index_;
+  std::string shape_error_;
 };
 
 using Converter = Status (*)(NodeContext&);

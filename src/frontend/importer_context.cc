@@ -2,6 +2,7 @@
 // outputs, emitting and folding), plus the dims helpers.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "frontend/importer_state.h"
@@ -207,7 +208,19 @@ Status NodeContext::CheckAttributes(std::initializer_list<const char*> known) co
   return Status::Ok();
 }
 
+void NodeContext::CheckDims(const std::string& tensor, const Dims& dims) {
+  if (!shape_error_.empty()) return;
+  for (int64_t d : dims) {
+    if (d > INT32_MAX) {
+      shape_error_ = "tensor '" + tensor + "' would have dim " + std::to_string(d) + " (shape " +
+                     DimsToString(dims) + "), more than a .tflite shape holds (2^31 - 1)";
+      return;
+    }
+  }
+}
+
 int NodeContext::Output(int i, DType dtype, const Dims& dims) {
+  CheckDims(node_.output(i), dims);
   Tensor t;
   t.name = node_.output(i);
   t.dtype = dtype;
@@ -264,6 +277,7 @@ void NodeContext::SetKnownZero(int i) { out_value(i).known_zero = true; }
 int NodeContext::Temp(const std::string& suffix, DType dtype, const Dims& dims) {
   Tensor t;
   t.name = (num_outputs() > 0 ? node_.output(0) : label()) + "/" + suffix;
+  CheckDims(t.name, dims);
   t.dtype = dtype;
   t.shape = ToShape(dims);
   t.shape_signature = ToSignature(dims);
@@ -271,9 +285,10 @@ int NodeContext::Temp(const std::string& suffix, DType dtype, const Dims& dims) 
 }
 
 int NodeContext::Const(const std::string& suffix, const HostTensor& value) {
+  const std::string base = num_outputs() > 0 ? node_.output(0) : label();
+  CheckDims(base + "/" + suffix, value.dims);
   Shape shape;
   for (int64_t d : value.dims) shape.push_back(static_cast<int32_t>(d));
-  const std::string base = num_outputs() > 0 ? node_.output(0) : label();
   return im_.graph.AddConstant(im_.graph.main(), base + "/" + suffix, value.dtype, shape, value.bytes.data(),
                                value.bytes.size());
 }

@@ -75,6 +75,24 @@ TEST(FuzzRegressionsTest, NpyCrashInputsAreRefusedOrParseSafely) {
   ReplayDir("tests/data/fuzz_regressions/npy", fuzz::RunNpy);
 }
 
+// The two ONNX inputs whose dims once wrapped from int64 to int32 are now
+// refused by the converter at the node that made the dim, rather than by a
+// later graph check as an Internal error.
+TEST(FuzzRegressionsTest, OnnxDimsBeyondInt32AreRefusedAtTheirNode) {
+  int seen = 0;
+  for (const fs::path& file : FilesIn("tests/data/fuzz_regressions/onnx")) {
+    if (file.filename().string().find("dim-wraps-int32") == std::string::npos) continue;
+    ++seen;
+    const std::vector<uint8_t> bytes = ReadAll(file);
+    auto r = ConvertOnnxBytes(bytes.data(), bytes.size(), ConvertOptions{});
+    ASSERT_FALSE(r.ok()) << file;
+    const std::string& m = r.status().message();
+    EXPECT_NE(m.find("2^31"), std::string::npos) << file << ": " << m;
+    EXPECT_NE(m.find("node '"), std::string::npos) << file << ": " << m;
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 // The seeds are real models: every .tflite seed must load, allocate under
 // the fuzzing cap and run, or the tflite target starts from shallow inputs.
 TEST(FuzzRegressionsTest, TfliteSeedsAllRun) {

@@ -161,6 +161,18 @@ TEST(OnnxErrors, WrongInputRankAtRunTime) {
 // Folding a 40 GB constant would exhaust memory; the node stays an op and
 // the conversion succeeds (running it is then the interpreter's problem,
 // which refuses with ResourceExhausted).
+// A dim computed by a node that no .tflite shape can hold (int32) is that
+// node's error, not a wrapped dim found invalid later.
+TEST(OnnxErrors, DimBeyondInt32IsTheNodesError) {
+  auto r = ConvertOnnxFile(ErrorModel("concat_dim_overflow"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().code(), StatusCode::kInternal);
+  const std::string& m = r.status().message();
+  EXPECT_TRUE(Contains(m, "node 'join' (Concat)")) << m;
+  EXPECT_TRUE(Contains(m, "dim 4000000000")) << m;
+  EXPECT_TRUE(Contains(m, "2^31 - 1")) << m;
+}
+
 TEST(OnnxErrors, HugeConstantIsNotFolded) {
   auto r = ConvertOnnxFile(ErrorModel("huge_constant"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();

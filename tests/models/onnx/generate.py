@@ -543,6 +543,12 @@ def bad_models():
         helper.make_node("ConstantOfShape", ["dims"], ["big"], value=helper.make_tensor("v", F, [1], [1.0])),
         helper.make_node("ReduceSum", ["big"], ["y"], keepdims=0),
     ], "g", [], [y], [init("dims", np.array([100000, 100000], np.int64))]))
+    # Two inputs of 2e9 elements each (shapes only: nothing is allocated):
+    # the Concat's output dim does not fit a .tflite shape (int32).
+    write("concat_dim_overflow", helper.make_graph(
+        [helper.make_node("Concat", ["a", "b"], ["y"], name="join", axis=0)], "g",
+        [helper.make_tensor_value_info("a", F, [2000000000]), helper.make_tensor_value_info("b", F, [2000000000])],
+        [helper.make_tensor_value_info("y", F, None)]))
     # Dynamic time, static batch 2: runs at any T, rejects a wrong rank.
     write("dynamic_relu", helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
                                             [helper.make_tensor_value_info("x", F, ["T", 2])], [y]))

@@ -3,9 +3,9 @@
 //
 // Per direction and time chunk, the input projection X·Wᵀ of all the
 // chunk's steps is one GEMM (OpenBLAS); then each step does the recurrent
-// product h·Rᵀ (our DotRows kernel on R in place for small batches; from
-// batch 3 on, our register-tiled kernel on a copy of R packed into panels
-// once per Invoke, each thread packing the rows it owns) and the fused
+// product h·Rᵀ (our register-tiled kernel on a copy of R packed into panels
+// once per Invoke, each thread packing the rows it owns; for Invokes of
+// fewer than 4 steps, sgemm or our DotRows on R in place) and the fused
 // gate math for its hidden units. Threads split the rows of
 // the projection GEMM (one barrier per chunk), then the hidden units of the
 // steps (each thread owns the same units for the recurrent product and the
@@ -14,7 +14,7 @@
 // runs its directions on separate thread groups with no sync between them.
 // Steps too small to pay for a per-step barrier run on fewer threads than
 // the projection. The workspace is bounded by the time chunk, plus the
-// packed R at batch >= 3 (docs/performance.md).
+// packed R (docs/performance.md).
 #pragma once
 
 #include <memory>
@@ -42,12 +42,11 @@ std::string SequenceRnnFastUnsupportedReason(const SequenceRnnParams& params, co
 // one chunk); the chunk is max(1, this / (B·G·H)) steps.
 inline constexpr int64_t kSequenceRnnChunkFloats = int64_t{1} << 20;
 
-// Below this batch the recurrent product uses DotRows (weights streamed
-// once per step, no packing); from it on, R packed into panels
-// (DotRowsPacked) when the sequence has at least kSequenceRnnPackMinSteps
-// steps, else sgemm.
-// Measured at H=256, T=1000 on a 2-core EPYC (docs/performance.md): the
-// packed kernel is as fast as DotRows at batch 2 and 20-25% faster from 3.
+// From kSequenceRnnPackMinSteps steps per Invoke the recurrent product
+// runs on R packed into panels (DotRowsPacked), at every batch size
+// (packing costs about two steps' worth of reading R). Shorter Invokes
+// (streaming) use sgemm from kSequenceRnnGemmMinBatch rows, DotRows on R
+// in place below it (sgemm is several times slower at 1-2 rows).
 inline constexpr int64_t kSequenceRnnGemmMinBatch = 3;
 inline constexpr int64_t kSequenceRnnPackMinSteps = 4;
 

@@ -327,6 +327,23 @@ class Runner:
             self.record(cfg, name, **st, max_abs_diff=diff)
 
 
+def cpu_snapshot() -> tuple[float, float, float]:
+    """(busy, steal, own) CPU seconds so far: busy = every core's non-idle
+    time from /proc/stat (steal included: the hypervisor gave the time to
+    someone else), own = this process and its waited-for children (the
+    rnnlite processes). Zeros where /proc/stat is missing."""
+    own = sum(os.times()[:4])
+    try:
+        fields = open("/proc/stat").readline().split()[1:]
+        v = [int(x) for x in fields]
+    except (OSError, ValueError):
+        return 0.0, 0.0, own
+    hz = os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq = v[:7]
+    steal = v[7] if len(v) > 7 else 0
+    return (user + nice + system + irq + softirq + steal) / hz, steal / hz, own
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", default=str(ROOT / "build/bin/rnnlite"), help="the rnnlite binary")
@@ -378,10 +395,19 @@ def main() -> int:
     print(f"peers: {len(configs)} models, {info['cpu']}, {info['cores']} cores, threads {args.threads}, "
           f"load average {' '.join(f'{v:.1f}' for v in info['loadavg_start'])}", flush=True)
     started = time.time()
+    busy0, steal0, own0 = cpu_snapshot()
     for cfg in configs:
         runner.run_config(cfg)
+    busy1, steal1, own1 = cpu_snapshot()
     info["loadavg_end"] = os.getloadavg()
     info["wall_s"] = time.time() - started
+    # The load average counts the benchmark's own threads (on a 2-core
+    # machine 2 threads are a load of 2 by themselves); what competed with
+    # it is the CPU time nobody in this run used.
+    capacity = max(1e-9, info["wall_s"] * (info["cores"] or 1))
+    if busy1 > 0:
+        info["other_cpu_fraction"] = max(0.0, (busy1 - busy0) - (own1 - own0) - (steal1 - steal0)) / capacity
+        info["steal_fraction"] = (steal1 - steal0) / capacity
     for name, why in runner.skip.items():
         runner.note(f"{name}: {why}")
         if not any(r["runtime"] == name and "median" in r for r in runner.results):

@@ -249,6 +249,7 @@ class Runner:
         ort = self.peers["onnxruntime"]
         run, _ = ort.prepare(onnx_path, x)
         ref = run()
+        time.sleep(a.settle)
         first = time_calls(run, a.warmup, runs, seconds, min_runs)
         if first["median"] * runs > 1e3 * seconds:
             # Long runs: as many per round as fit its share of the time
@@ -305,6 +306,10 @@ class Runner:
             for name, time_round, _ in timers:
                 if name in failed:
                     continue
+                # The previous runtime's pool threads keep spinning for a
+                # while after its last run (ONNX Runtime's do by default),
+                # taking cores from whichever runtime comes next.
+                time.sleep(a.settle)
                 try:
                     st = first if (r == 0 and name == "onnxruntime") else time_round()
                 except Unavailable as e:
@@ -352,6 +357,9 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2, help="CPU threads for every runtime (default 2)")
     ap.add_argument("--runs", type=int, default=10, help="timed runs per measurement at most (default 10)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs before each round's timed runs")
+    ap.add_argument("--settle", type=float, default=0.5,
+                    help="seconds of idle before each runtime's turn, so the previous runtime's spinning threads "
+                         "stop taking cores (default 0.5)")
     ap.add_argument("--rounds", type=int, default=3,
                     help="interleaved rounds per configuration; --runs and --max-seconds are split over them "
                          "(default 3)")

@@ -1,12 +1,17 @@
-// MEAN, SUM, REDUCE_MAX and ARG_MAX with TFLite semantics.
+// MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_ANY, REDUCE_ALL and ARG_MAX
+// with TFLite semantics.
 //
 // Reductions: inputs (data, axis); axis is an int32/int64 scalar or list,
 // negative values count from the back, duplicates count once; keep_dims
 // keeps reduced dims as size 1. A scalar input gives a scalar output and its
 // axis list is ignored (TFLite short-circuits scalars). An empty axis list
-// reduces nothing. REDUCE_MAX starts from the type's lowest value and keeps
-// the current value unless a strictly greater one arrives, so NaNs are
-// skipped and an empty reduction yields lowest(), as in TFLite.
+// reduces nothing. REDUCE_MAX (REDUCE_MIN) starts from the type's lowest
+// (largest) value and keeps the current value unless a strictly greater
+// (smaller) one arrives, so NaNs are skipped and an empty reduction yields
+// that start value, as in TFLite. REDUCE_ANY / REDUCE_ALL take bools; an
+// empty reduction yields false / true. (Masked Keras layers use REDUCE_ANY
+// to turn a Masking layer's NOT_EQUAL into per-step masks; TF1 sequence
+// lengths use REDUCE_MIN / REDUCE_MAX.)
 //
 // ARG_MAX: inputs (data, axis) with exactly one axis value; the output has
 // the axis removed, holds the index of the first maximum, and is int32 or
@@ -28,16 +33,21 @@
 namespace rnnlite::compute {
 namespace {
 
-enum class Reducer { kMean, kSum, kMax };
+enum class Reducer { kMean, kSum, kMax, kMin, kAny, kAll };
 
 const char* ReducerName(Reducer r) {
   switch (r) {
     case Reducer::kMean: return "MEAN";
     case Reducer::kSum: return "SUM";
     case Reducer::kMax: return "REDUCE_MAX";
+    case Reducer::kMin: return "REDUCE_MIN";
+    case Reducer::kAny: return "REDUCE_ANY";
+    case Reducer::kAll: return "REDUCE_ALL";
   }
   return "?";
 }
+
+bool IsLogical(Reducer r) { return r == Reducer::kAny || r == Reducer::kAll; }
 
 struct ReducePlan {
   // Per input dim: true if reduced.
@@ -103,13 +113,31 @@ void ForEachElement(const Shape& in, const std::vector<int64_t>& out_strides, Fn
 }
 
 template <typename T>
-void RunMax(const Tensor& input, const ReducePlan& p, Tensor* output) {
+void RunMaxOrMin(const Tensor& input, const ReducePlan& p, bool max, Tensor* output) {
   const T* x = input.data_as<T>();
   T* y = output->data_as<T>();
   const int64_t out_n = NumElements(p.out_shape);
-  for (int64_t i = 0; i < out_n; ++i) y[i] = std::numeric_limits<T>::lowest();
+  const T start = max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+  for (int64_t i = 0; i < out_n; ++i) y[i] = start;
+  const std::vector<int64_t> strides = OutputStrides(input.shape, p.reduced);
+  if (max) {
+    ForEachElement(input.shape, strides, [&](int64_t i, int64_t o) {
+      if (x[i] > y[o]) y[o] = x[i];
+    });
+  } else {
+    ForEachElement(input.shape, strides, [&](int64_t i, int64_t o) {
+      if (x[i] < y[o]) y[o] = x[i];
+    });
+  }
+}
+
+void RunAnyOrAll(const Tensor& input, const ReducePlan& p, bool any, Tensor* output) {
+  const int64_t out_n = NumElements(p.out_shape);
+  for (int64_t i = 0; i < out_n; ++i) output->data[i] = any ? 0 : 1;
   ForEachElement(input.shape, OutputStrides(input.shape, p.reduced), [&](int64_t i, int64_t o) {
-    if (x[i] > y[o]) y[o] = x[i];
+    const bool v = input.data[i] != 0;
+    if (any && v) output->data[o] = 1;
+    if (!any && !v) output->data[o] = 0;
   });
 }
 
@@ -154,8 +182,10 @@ class ReduceKernel : public OpKernel {
     RNNLITE_RETURN_IF_ERROR(RequireInput(ctx, 0, "input", &input));
     RNNLITE_RETURN_IF_ERROR(RequireInput(ctx, 1, "axis", &axis));
     RNNLITE_RETURN_IF_ERROR(RequireOutput(ctx, 0, &output));
-    bool supported = input->dtype == DType::kFloat32 ||
-                     (reducer_ != Reducer::kMean && (input->dtype == DType::kInt32 || input->dtype == DType::kInt64));
+    const bool integer = input->dtype == DType::kInt32 || input->dtype == DType::kInt64;
+    const bool supported = IsLogical(reducer_) ? input->dtype == DType::kBool
+                                               : input->dtype == DType::kFloat32 ||
+                                                     (reducer_ != Reducer::kMean && integer);
     if (!supported) {
       return ctx.UnsupportedError(std::string(ReducerName(reducer_)) + " of " + DTypeName(input->dtype) +
                                   " is not supported");
@@ -184,24 +214,31 @@ class ReduceKernel : public OpKernel {
     RNNLITE_RETURN_IF_ERROR(CheckHoldsShape(ctx, input, "input"));
     Tensor* output = ctx.output(0);
     if (input.dtype != output->dtype) return ctx.Error("output dtype changed since Prepare");
+    if (IsLogical(reducer_)) {
+      if (input.dtype != DType::kBool) return ctx.UnsupportedError("dtype " + DTypeName(input.dtype));
+      RunAnyOrAll(input, p, reducer_ == Reducer::kAny, output);
+      return Status::Ok();
+    }
+    const bool extremum = reducer_ == Reducer::kMax || reducer_ == Reducer::kMin;
+    const bool max = reducer_ == Reducer::kMax;
     switch (input.dtype) {
       case DType::kFloat32:
-        if (reducer_ == Reducer::kMax) {
-          RunMax<float>(input, p, output);
+        if (extremum) {
+          RunMaxOrMin<float>(input, p, max, output);
         } else {
           RunFloatSumOrMean(input, p, reducer_ == Reducer::kMean, output);
         }
         break;
       case DType::kInt32:
-        if (reducer_ == Reducer::kMax) {
-          RunMax<int32_t>(input, p, output);
+        if (extremum) {
+          RunMaxOrMin<int32_t>(input, p, max, output);
         } else {
           RunIntSum<int32_t>(input, p, output);
         }
         break;
       case DType::kInt64:
-        if (reducer_ == Reducer::kMax) {
-          RunMax<int64_t>(input, p, output);
+        if (extremum) {
+          RunMaxOrMin<int64_t>(input, p, max, output);
         } else {
           RunIntSum<int64_t>(input, p, output);
         }
@@ -356,6 +393,9 @@ void RegisterReduceKernels(OpRegistry& registry) {
   registry.Register(Op::kMean, [] { return std::make_unique<ReduceKernel>(Reducer::kMean); });
   registry.Register(Op::kSum, [] { return std::make_unique<ReduceKernel>(Reducer::kSum); });
   registry.Register(Op::kReduceMax, [] { return std::make_unique<ReduceKernel>(Reducer::kMax); });
+  registry.Register(Op::kReduceMin, [] { return std::make_unique<ReduceKernel>(Reducer::kMin); });
+  registry.Register(Op::kReduceAny, [] { return std::make_unique<ReduceKernel>(Reducer::kAny); });
+  registry.Register(Op::kReduceAll, [] { return std::make_unique<ReduceKernel>(Reducer::kAll); });
   registry.Register(Op::kArgMax, MakeFactory<ArgMaxKernel>());
 }
 

@@ -20,8 +20,6 @@ void RegisterControlFlowKernels(OpRegistry& registry);
 void RegisterResourceVariableKernels(OpRegistry& registry);
 // Comparisons, LOGICAL_AND/OR/NOT, SELECT, SELECT_V2 (logic_ops.cc).
 void RegisterLogicKernels(OpRegistry& registry);
-// REDUCE_ANY, REDUCE_ALL, REDUCE_MIN (logic_reduce.cc).
-void RegisterLogicReduceKernels(OpRegistry& registry);
 // REVERSE_SEQUENCE (reverse_sequence.cc).
 void RegisterReverseSequenceKernels(OpRegistry& registry);
 

@@ -12,7 +12,6 @@ void RegisterCpuKernels(OpRegistry& registry) {
   RegisterControlFlowKernels(registry);
   RegisterResourceVariableKernels(registry);
   RegisterLogicKernels(registry);
-  RegisterLogicReduceKernels(registry);
   RegisterReverseSequenceKernels(registry);
 }
 

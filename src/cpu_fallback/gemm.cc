@@ -176,6 +176,19 @@ __attribute__((target("avx2,fma"))) inline void LoadRow(const float* out, int64_
   *hi = _mm256_load_ps(tmp + 8);
 }
 
+// Writes one output row of a tile: the first `width` of its 16 columns.
+__attribute__((target("avx2,fma"))) inline void StoreRow(float* out, int64_t width, __m256 lo, __m256 hi) {
+  if (width == kPanelCols) {
+    _mm256_storeu_ps(out, lo);
+    _mm256_storeu_ps(out + 8, hi);
+    return;
+  }
+  alignas(32) float tmp[kPanelCols];
+  _mm256_store_ps(tmp, lo);
+  _mm256_store_ps(tmp + 8, hi);
+  std::memcpy(out, tmp, static_cast<size_t>(width) * sizeof(float));
+}
+
 // k runs over [k0, k1); resume: continue the chains stored in `out` (the
 // same fma sequence as one pass over all of k, so blocking k keeps bits).
 template <int MR>
@@ -231,17 +244,7 @@ __attribute__((target("avx2,fma"))) inline void PanelTile(const float* a, int64_
     }
   }
   const __m256 lo[6] = {l0, l1, l2, l3, l4, l5}, hi[6] = {h0, h1, h2, h3, h4, h5};
-  alignas(32) float tmp[kPanelCols];
-  for (int m = 0; m < MR; ++m) {
-    if (width == kPanelCols) {
-      _mm256_storeu_ps(out + m * ldo, lo[m]);
-      _mm256_storeu_ps(out + m * ldo + 8, hi[m]);
-    } else {
-      _mm256_store_ps(tmp, lo[m]);
-      _mm256_store_ps(tmp + 8, hi[m]);
-      std::memcpy(out + m * ldo, tmp, static_cast<size_t>(width) * sizeof(float));
-    }
-  }
+  for (int m = 0; m < MR; ++m) StoreRow(out + m * ldo, width, lo[m], hi[m]);
 }
 
 // One or two batch rows × two adjacent panels (32 columns): with so few
@@ -279,19 +282,9 @@ __attribute__((target("avx2,fma"))) inline void PanelPairTile(const float* a, in
     }
   }
   const __m256 lo[2][2] = {{a0, c0}, {a1, c1}}, hi[2][2] = {{b0, d0}, {b1, d1}};
-  alignas(32) float tmp[kPanelCols];
   for (int m = 0; m < MR; ++m) {
-    float* row = out + m * ldo;
-    _mm256_storeu_ps(row, lo[m][0]);
-    _mm256_storeu_ps(row + 8, hi[m][0]);
-    if (width2 == kPanelCols) {
-      _mm256_storeu_ps(row + kPanelCols, lo[m][1]);
-      _mm256_storeu_ps(row + kPanelCols + 8, hi[m][1]);
-    } else {
-      _mm256_store_ps(tmp, lo[m][1]);
-      _mm256_store_ps(tmp + 8, hi[m][1]);
-      std::memcpy(row + kPanelCols, tmp, static_cast<size_t>(width2) * sizeof(float));
-    }
+    StoreRow(out + m * ldo, kPanelCols, lo[m][0], hi[m][0]);
+    StoreRow(out + m * ldo + kPanelCols, width2, lo[m][1], hi[m][1]);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "support/test_util.h"
 
+#include "core/sequence_rnn.h"
+
 #include <cmath>
 #include <filesystem>
 
@@ -172,6 +174,36 @@ std::string TempDir(const std::string& tag) {
   std::string templ = (std::filesystem::temp_directory_path() / ("rnnlite_" + tag + "_XXXXXX")).string();
   char* made = mkdtemp(templ.data());
   return made ? std::string(made) : std::string();
+}
+
+std::shared_ptr<const Model> StreamingLstmModel(int T, int B, int I, int H, uint32_t seed) {
+  GraphBuilder b;
+  int x = b.Input("x", DType::kFloat32, {T, B, I});
+  int w = b.Constant("w", ConstF32({1, 4 * H, I}, RandomFloats(4 * H * I, seed, -0.5f, 0.5f)));
+  int r = b.Constant("r", ConstF32({1, 4 * H, H}, RandomFloats(4 * H * H, seed + 1, -0.5f, 0.5f)));
+  int bias = b.Constant("b", ConstF32({1, 4 * H}, RandomFloats(4 * H, seed + 2, -0.5f, 0.5f)));
+  int h = b.Variable("h", DType::kFloat32, {1, B, H});
+  int c = b.Variable("c", DType::kFloat32, {1, B, H});
+  int y = b.Tensor("y", DType::kFloat32);
+  int out = b.Tensor("out", DType::kFloat32);
+  SequenceRnnParams params;
+  params.cell = RnnCell::kLstm;
+  params.hidden_size = H;
+  AttrMap attrs;
+  params.ToAttrs(&attrs);
+  std::vector<int> in(seq_rnn_input::kCount, kNoTensor);
+  in[seq_rnn_input::kX] = x;
+  in[seq_rnn_input::kW] = w;
+  in[seq_rnn_input::kR] = r;
+  in[seq_rnn_input::kWb] = bias;
+  in[seq_rnn_input::kH0] = h;
+  in[seq_rnn_input::kC0] = c;
+  b.AddCustomNode(kSequenceRnnCustomCode, in, {y}, attrs);
+  b.AddNode(Op::kRelu, {y}, {out});
+  b.Output(out);
+  auto m = b.Build();
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return m.ok() ? *m : nullptr;
 }
 
 }  // namespace rnnlite::testing

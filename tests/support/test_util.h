@@ -109,6 +109,11 @@ void ExpectTensorNear(const TestTensor& actual, const Shape& shape, const std::v
 // Uniform floats in [lo, hi) from a seeded generator: reproducible, never zeros.
 std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 
+// x [T, B, I] -> SequenceRnn (LSTM, hidden H, state in variable tensors h
+// and c, so it streams across Invoke) -> RELU -> out. Weights uniform in
+// ±0.5 from seeds seed, seed + 1, seed + 2.
+std::shared_ptr<const Model> StreamingLstmModel(int T, int B, int I, int H, uint32_t seed);
+
 // Path of ../shared/testdata/<relative>, or "" if the folder is absent
 // (tests then GTEST_SKIP with a message).
 std::string SharedTestdata(const std::string& relative);

@@ -21,35 +21,7 @@ const std::string kTestPlugin = std::string(RNNLITE_TEST_PLUGIN_DIR) + "/librnnl
 constexpr int kT = 3, kB = 2, kI = 3, kH = 4;
 
 // x -> SequenceRnn(LSTM, state in variables h, c) -> RELU -> out.
-std::shared_ptr<const Model> StreamingLstm() {
-  GraphBuilder b;
-  int x = b.Input("x", DType::kFloat32, {kT, kB, kI});
-  int w = b.Constant("w", testing::ConstF32({1, 4 * kH, kI}, testing::RandomFloats(4 * kH * kI, 41, -0.5f, 0.5f)));
-  int r = b.Constant("r", testing::ConstF32({1, 4 * kH, kH}, testing::RandomFloats(4 * kH * kH, 42, -0.5f, 0.5f)));
-  int bias = b.Constant("b", testing::ConstF32({1, 4 * kH}, testing::RandomFloats(4 * kH, 43, -0.5f, 0.5f)));
-  int h = b.Variable("h", DType::kFloat32, {1, kB, kH});
-  int c = b.Variable("c", DType::kFloat32, {1, kB, kH});
-  int y = b.Tensor("y", DType::kFloat32);
-  int out = b.Tensor("out", DType::kFloat32);
-  SequenceRnnParams params;
-  params.cell = RnnCell::kLstm;
-  params.hidden_size = kH;
-  AttrMap attrs;
-  params.ToAttrs(&attrs);
-  std::vector<int> in(seq_rnn_input::kCount, kNoTensor);
-  in[seq_rnn_input::kX] = x;
-  in[seq_rnn_input::kW] = w;
-  in[seq_rnn_input::kR] = r;
-  in[seq_rnn_input::kWb] = bias;
-  in[seq_rnn_input::kH0] = h;
-  in[seq_rnn_input::kC0] = c;
-  b.AddCustomNode(kSequenceRnnCustomCode, in, {y}, attrs);
-  b.AddNode(Op::kRelu, {y}, {out});
-  b.Output(out);
-  auto m = b.Build();
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return m.ok() ? *m : nullptr;
-}
+std::shared_ptr<const Model> StreamingLstm() { return testing::StreamingLstmModel(kT, kB, kI, kH, 41); }
 
 std::shared_ptr<Delegate> FaultyDelegate(std::map<std::string, std::string> extra, bool fallback) {
   DelegateOptions options;

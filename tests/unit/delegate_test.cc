@@ -260,33 +260,7 @@ TEST(Delegate, ResizeAfterDelegationRepreparesPartitions) {
 // keeps the state "on the device" across Invoke; the host sees it when it
 // reads it, and a reset reaches the device.
 std::shared_ptr<const Model> StreamingLstm(int T, int B, int I, int H) {
-  GraphBuilder b;
-  int x = b.Input("x", DType::kFloat32, {T, B, I});
-  int w = b.Constant("w", testing::ConstF32({1, 4 * H, I}, testing::RandomFloats(4 * H * I, 31, -0.5f, 0.5f)));
-  int r = b.Constant("r", testing::ConstF32({1, 4 * H, H}, testing::RandomFloats(4 * H * H, 32, -0.5f, 0.5f)));
-  int bias = b.Constant("b", testing::ConstF32({1, 4 * H}, testing::RandomFloats(4 * H, 33, -0.5f, 0.5f)));
-  int h = b.Variable("h", DType::kFloat32, {1, B, H});
-  int c = b.Variable("c", DType::kFloat32, {1, B, H});
-  int y = b.Tensor("y", DType::kFloat32);
-  int out = b.Tensor("out", DType::kFloat32);
-  SequenceRnnParams params;
-  params.cell = RnnCell::kLstm;
-  params.hidden_size = H;
-  AttrMap attrs;
-  params.ToAttrs(&attrs);
-  std::vector<int> in(seq_rnn_input::kCount, kNoTensor);
-  in[seq_rnn_input::kX] = x;
-  in[seq_rnn_input::kW] = w;
-  in[seq_rnn_input::kR] = r;
-  in[seq_rnn_input::kWb] = bias;
-  in[seq_rnn_input::kH0] = h;
-  in[seq_rnn_input::kC0] = c;
-  b.AddCustomNode(kSequenceRnnCustomCode, in, {y}, attrs);
-  b.AddNode(Op::kRelu, {y}, {out});
-  b.Output(out);
-  auto m = b.Build();
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return m.ok() ? *m : nullptr;
+  return testing::StreamingLstmModel(T, B, I, H, 31);
 }
 
 TEST(Delegate, VariableStateStaysOnDeviceAndSyncsOnReadAndReset) {

@@ -241,10 +241,8 @@ class Runner:
         seconds = a.max_seconds / rounds
         # With several rounds the minimum of MIN_RUNS holds over the rounds.
         min_runs = 1 if rounds > 1 else MIN_RUNS
-        timers: list[tuple[str, object, float]] = []  # (runtime, time one round, max abs diff)
-        # In-process runtimes warm up in the first round only; rnnlite is a
-        # new process each round and warms up in each (untimed either way).
-        warmup = {"r": a.warmup}
+        # (runtime, time one round given the warmup count, max abs diff)
+        timers: list[tuple[str, object, float]] = []
 
         ort = self.peers["onnxruntime"]
         run, _ = ort.prepare(onnx_path, x)
@@ -255,7 +253,7 @@ class Runner:
             # Long runs: as many per round as fit its share of the time
             # (ORT's time as the estimate), the same count for every runtime.
             runs = max(1, min(runs, int(1e3 * seconds / first["median"])))
-        timers.append(("onnxruntime", lambda run=run: time_calls(run, warmup["r"], runs, seconds, min_runs), 0.0))
+        timers.append(("onnxruntime", lambda w, run=run: time_calls(run, w, runs, seconds, min_runs), 0.0))
         # Generous: the reference kernels on a busy machine can be 100x slower than ORT.
         timeout = 600 + 3 * a.max_seconds + 200 * first["median"] / 1e3
 
@@ -270,7 +268,7 @@ class Runner:
                     self.skip[name] = f"not run: {e}"
                 self.record(cfg, name, error=str(e))
                 continue
-            timers.append((name, lambda rl=rl: rl.bench(tflite, a.warmup, runs, seconds, timeout),
+            timers.append((name, lambda w, rl=rl: rl.bench(tflite, a.warmup, runs, seconds, timeout),
                            max_abs_diff(y, ref)))
 
         for name in ("litert", "torch-cpu", "torch-cuda", "onnxruntime-cuda"):
@@ -296,13 +294,15 @@ class Runner:
             except Exception as e:  # noqa: BLE001 (a peer's failure is a table entry, not a crash)
                 self.record(cfg, name, error=f"failed: {first_line(e)}")
                 continue
-            timers.append((name, lambda run=run: time_calls(run, warmup["r"], runs, seconds, min_runs),
+            timers.append((name, lambda w, run=run: time_calls(run, w, runs, seconds, min_runs),
                            max_abs_diff(np.asarray(y), ref)))
 
         pooled: dict[str, dict] = {}
         failed: dict[str, str] = {}
         for r in range(rounds):
-            warmup["r"] = a.warmup if r == 0 else 0
+            # In-process runtimes warm up in the first round only; rnnlite is
+            # a new process each round and warms up in each (untimed anyway).
+            warmup = a.warmup if r == 0 else 0
             for name, time_round, _ in timers:
                 if name in failed:
                     continue
@@ -311,7 +311,7 @@ class Runner:
                 # taking cores from whichever runtime comes next.
                 time.sleep(a.settle)
                 try:
-                    st = first if (r == 0 and name == "onnxruntime") else time_round()
+                    st = first if (r == 0 and name == "onnxruntime") else time_round(warmup)
                 except Unavailable as e:
                     failed[name] = str(e)
                     continue

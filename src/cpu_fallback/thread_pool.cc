@@ -93,7 +93,8 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
   // Workers report completion through pending_; the caller spins on it like
   // a barrier (the generation word is reused as the futex for blocking).
   const auto done = [&] { return pending_.load(std::memory_order_acquire) == 0; };
-  while (!SpinUntil(done)) std::this_thread::yield();
+  while (!SpinUntil(done)) {
+  }
   task_ = nullptr;
 }
 
